@@ -1,0 +1,15 @@
+//! The plain-data vocabulary of rampart: severities, categories, the seed's checklist,
+//! rule metadata, findings and the report. Nothing here does I/O, so every other crate can
+//! depend on it.
+
+mod checklist;
+mod finding;
+mod redact;
+mod report;
+mod rule;
+
+pub use checklist::{ChecklistItem, CHECKLIST};
+pub use finding::{Finding, Location};
+pub use redact::redact;
+pub use report::{InputError, Notice, Report, Summary, Tool, SCHEMA_VERSION};
+pub use rule::{Category, RuleDocs, RuleMeta, Severity, Target};

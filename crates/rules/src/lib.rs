@@ -1,0 +1,97 @@
+//! Every rampart rule and the registry. A rule is metadata plus a pure function of facts:
+//! no rule reads files, talks to the daemon or looks at the clock.
+//!
+//! Rules live one per file in `src/rules/`, named `<code>_<name>.rs`; `build.rs` lists them.
+//! Fixtures live in `fixtures/<CODE>/`: `positive*.Dockerfile` files mark each instruction that
+//! must be flagged with a `# expect: CODE` comment line right above it; `negative*` files must
+//! produce no finding of that rule.
+
+mod context;
+pub mod helpers;
+
+pub use context::{DockerfileContext, Settings, Sink};
+pub use rampart_model::{Category, Finding, Location, RuleDocs, RuleMeta, Severity, Target};
+
+/// A rule: its metadata and its check.
+pub struct Rule {
+    pub meta: RuleMeta,
+    pub check: Check,
+}
+
+/// The check, typed by the facts it reads.
+pub enum Check {
+    Dockerfile(fn(&DockerfileContext<'_>, &mut Sink<'_>)),
+}
+
+/// What rule files import.
+pub(crate) mod prelude {
+    pub use crate::helpers;
+    pub use crate::{Check, DockerfileContext, Rule, Sink};
+    pub use rampart_dockerfile::{
+        BaseRef, Command, CommandForm, Dockerfile, Instruction, Joiner, Kind, ShellScript, Span, Stage,
+    };
+    pub use rampart_model::{Category, RuleDocs, RuleMeta, Severity, Target};
+}
+
+mod registry {
+    use crate::Rule;
+    include!(concat!(env!("OUT_DIR"), "/registry.rs"));
+}
+
+pub use registry::RULES;
+
+/// The rule with this code, name or alias (any case).
+pub fn find(id: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|rule| rule.meta.code.eq_ignore_ascii_case(id))
+        .or_else(|| RULES.iter().copied().find(|rule| rule.meta.is_named(id)))
+}
+
+/// Runs every Dockerfile rule in `rules` over `cx`; findings in rule order, then source order.
+pub fn check_dockerfile<'r>(cx: &DockerfileContext<'_>, rules: impl IntoIterator<Item = &'r Rule>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in rules {
+        let Check::Dockerfile(check) = rule.check;
+        let mut sink = Sink::new(&rule.meta, cx);
+        check(cx, &mut sink);
+        findings.extend(sink.into_findings());
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let mut seen = HashSet::new();
+        for rule in RULES {
+            let m = &rule.meta;
+            assert!(seen.insert(m.code.to_ascii_lowercase()), "duplicate code {}", m.code);
+            assert!(seen.insert(m.name.to_ascii_lowercase()), "duplicate name {}", m.name);
+            let prefix = &m.code[..3];
+            assert!(
+                ["DMN", "HST", "CTR", "IMG", "DKF", "NET", "SEC", "RUN", "VUL"].contains(&prefix),
+                "{} has an unknown prefix",
+                m.code
+            );
+            assert!(m.code.len() == 6 && m.code[3..].bytes().all(|b| b.is_ascii_digit()), "{}", m.code);
+            assert!(!m.checklist.is_empty(), "{} names no checklist item", m.code);
+            assert!(m.checklist.iter().all(|&n| (1..=12).contains(&n)), "{}", m.code);
+            for field in [m.title, m.docs.what, m.docs.why, m.docs.example, m.docs.fix] {
+                assert!(!field.trim().is_empty(), "{} has an empty doc field", m.code);
+            }
+        }
+    }
+
+    #[test]
+    fn every_rule_file_matches_its_code() {
+        // The generated registry is sorted by file name; codes must follow the same order,
+        // which catches a file named after one code but declaring another.
+        let codes: Vec<_> = RULES.iter().map(|r| r.meta.code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_by_key(|c| c.to_ascii_lowercase());
+        assert_eq!(codes, sorted);
+    }
+}

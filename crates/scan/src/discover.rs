@@ -1,0 +1,76 @@
+//! Which files `rampart scan` analyses: Dockerfiles under the given directories (respecting
+//! `.gitignore`), and any file named on the command line whatever its name.
+
+use rampart_model::InputError;
+use std::path::{Path, PathBuf};
+
+pub struct Discovered {
+    /// In a stable order: by path.
+    pub files: Vec<PathBuf>,
+    pub errors: Vec<InputError>,
+}
+
+/// `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `*.dockerfile`, `Containerfile`, `Containerfile.*`.
+pub fn is_dockerfile_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "dockerfile"
+        || lower == "containerfile"
+        || lower.starts_with("dockerfile.")
+        || lower.starts_with("containerfile.")
+        || lower.ends_with(".dockerfile")
+        || lower.ends_with(".containerfile")
+}
+
+pub fn discover(paths: &[PathBuf]) -> Discovered {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for root in paths {
+        let meta = match std::fs::metadata(root) {
+            Ok(meta) => meta,
+            Err(e) => {
+                errors.push(error(root, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        if !meta.is_dir() {
+            files.push(root.clone());
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(root).hidden(false).git_ignore(true).require_git(false).build();
+        for entry in walker {
+            match entry {
+                Ok(entry) => {
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    if is_file && entry.file_name().to_str().is_some_and(is_dockerfile_name) {
+                        files.push(entry.into_path());
+                    }
+                }
+                Err(e) => errors.push(walk_error(root, e)),
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    Discovered { files, errors }
+}
+
+fn error(path: &Path, message: String) -> InputError {
+    InputError { path: path.display().to_string(), line: None, column: None, message }
+}
+
+/// `ignore` wraps I/O errors with the path; unwrap to name the path that failed.
+fn walk_error(root: &Path, err: ignore::Error) -> InputError {
+    let mut path = root.to_path_buf();
+    let mut current = &err;
+    loop {
+        match current {
+            ignore::Error::WithPath { path: p, err: inner } => {
+                path = p.clone();
+                current = inner;
+            }
+            ignore::Error::WithDepth { err: inner, .. } | ignore::Error::WithLineNumber { err: inner, .. } => current = inner,
+            _ => break,
+        }
+    }
+    error(&path, format!("cannot read: {current}"))
+}
