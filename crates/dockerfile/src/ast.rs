@@ -48,6 +48,9 @@ pub struct Dockerfile {
     /// Every comment line (not parser directives, not lines inside heredoc bodies), in order.
     /// Comments inside line continuations are included.
     pub comments: Vec<Comment>,
+    /// What BuildKit accepts but is probably a mistake (a line continuation at the end of the
+    /// file), in order. The file still parses.
+    pub warnings: Vec<ParseWarning>,
     /// Byte offset of the start of each line, for offset -> line/column.
     #[serde(skip)]
     pub(crate) line_starts: Vec<u32>,
@@ -57,6 +60,15 @@ pub struct Dockerfile {
 pub struct Comment {
     /// Text after the `#`, trimmed.
     pub text: String,
+    pub span: Span,
+    /// 1-based line number.
+    pub line: u32,
+}
+
+/// Something the parser accepted, as BuildKit does, but that is probably a mistake.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParseWarning {
+    pub message: String,
     pub span: Span,
     /// 1-based line number.
     pub line: u32,

@@ -2,6 +2,9 @@
 //! scoping and the shell commands of every RUN. No I/O: callers hand in the bytes.
 
 pub mod ast;
+mod expand;
+mod lines;
+mod lower;
 mod parse;
 pub mod shell;
 
