@@ -1,6 +1,8 @@
 //! Which files `rampart scan` analyses: Dockerfiles under the given directories (respecting
-//! `.gitignore`), and any file named on the command line whatever its name.
+//! `.gitignore`, `.ignore`, `.rampartignore` and the config's `exclude`), and any file named on
+//! the command line whatever its name or those rules.
 
+use crate::config::PathMatcher;
 use rampart_model::InputError;
 use std::path::{Path, PathBuf};
 
@@ -21,7 +23,15 @@ pub fn is_dockerfile_name(name: &str) -> bool {
         || lower.ends_with(".containerfile")
 }
 
-pub fn discover(paths: &[PathBuf]) -> Discovered {
+/// Ignore files with gitignore syntax read in every directory, besides `.gitignore` and `.ignore`.
+const IGNORE_FILE_NAME: &str = ".rampartignore";
+
+/// Version-control metadata is never searched (hidden files otherwise are: `.docker/Dockerfile`).
+fn is_vcs_dir(name: &std::ffi::OsStr) -> bool {
+    name == ".git" || name == ".hg" || name == ".svn"
+}
+
+pub fn discover(paths: &[PathBuf], exclude: Option<&PathMatcher>) -> Discovered {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for root in paths {
@@ -36,7 +46,19 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
             files.push(root.clone());
             continue;
         }
-        let walker = ignore::WalkBuilder::new(root).hidden(false).git_ignore(true).require_git(false).build();
+        let exclude = exclude.cloned();
+        let walker = ignore::WalkBuilder::new(root)
+            .hidden(false)
+            .git_ignore(true)
+            .require_git(false)
+            .add_custom_ignore_filename(IGNORE_FILE_NAME)
+            .filter_entry(move |entry| {
+                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                let skipped_vcs_dir = is_dir && is_vcs_dir(entry.file_name());
+                let excluded = exclude.as_ref().is_some_and(|m| m.is_match(entry.path()));
+                !skipped_vcs_dir && !excluded
+            })
+            .build();
         for entry in walker {
             match entry {
                 Ok(entry) => {
