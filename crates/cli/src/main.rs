@@ -3,9 +3,9 @@
 mod rules_cmd;
 
 use clap::{Parser, Subcommand};
-use rampart_model::{Report, Severity};
+use rampart_model::Report;
 use rampart_report::{render, Format, RenderOptions};
-use rampart_scan::{scan, ScanOptions};
+use rampart_scan::{find_config, parse_size, scan, Config, FailOn, ScanOptions};
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -48,16 +48,23 @@ struct ScanArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Exit 1 when a finding is at or above this severity.
-    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
-    fail_on: Option<Severity>,
-    /// Largest file to read, in bytes.
-    #[arg(long, value_name = "BYTES")]
+    /// Exit 1 when a finding is at or above this severity: info, low, medium, high, critical,
+    /// or never [default: medium, or `fail-on` in rampart.toml].
+    #[arg(long, value_name = "SEVERITY")]
+    fail_on: Option<FailOn>,
+    /// Largest file to read: bytes, or a size such as 512KB or 16MiB [default: 16MiB].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     max_file_size: Option<usize>,
-}
-
-fn parse_severity(s: &str) -> Result<Severity, String> {
-    s.parse()
+    /// Switch a rule off (code, name or peer ID such as DL3008); repeat or separate with commas.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Read this config file instead of looking for rampart.toml in the current directory and
+    /// its parents (up to the git root).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Do not read any rampart.toml.
+    #[arg(long)]
+    no_config: bool,
 }
 
 fn main() -> ExitCode {
@@ -77,20 +84,36 @@ fn main() -> ExitCode {
 
 fn run_scan(args: ScanArgs) -> anyhow::Result<u8> {
     let format: Format = args.format.parse().map_err(anyhow::Error::msg)?;
+    let config = load_config(&args)?;
     let mut options = ScanOptions {
         paths: if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths },
         ..ScanOptions::default()
     };
+    if let Some(config) = &config {
+        options.apply_config(config);
+    }
+    // Command-line flags win over the config file.
+    for rule in &args.ignore {
+        options.ignore_rule(rule);
+    }
     if let Some(max) = args.max_file_size {
         options.limits.max_bytes = max;
     }
-    let fail_on = args.fail_on.unwrap_or(Severity::Medium);
+    let fail_on = args.fail_on.or(config.as_ref().and_then(|c| c.fail_on)).unwrap_or(FailOn::DEFAULT);
     let result = scan(&options);
     let sources: HashMap<&str, &str> = result.files.iter().map(|f| (f.path.as_str(), f.text.as_str())).collect();
     let source = |path: &str| sources.get(path).map(|s| s.to_string());
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let text = render(&result.report, format, &RenderOptions { color, source: &source });
+    // Input errors are part of every format; they also go to stderr, where CI logs show them,
+    // unless the terminal report on stdout already lists them.
+    if args.output.is_some() || format != Format::Tty {
+        let mut stderr = anstream::stderr();
+        for error in &result.report.errors {
+            let _ = writeln!(stderr, "rampart: error: {}", describe_input_error(error));
+        }
+    }
     match &args.output {
         Some(path) => std::fs::write(path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
         None => {
@@ -101,11 +124,37 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<u8> {
     Ok(exit_code(&result.report, fail_on))
 }
 
+/// The config named with `--config`, else the nearest rampart.toml, else none (`--no-config`).
+/// A config that cannot be read or has a mistake stops the run: scanning with half a policy
+/// would report the wrong things.
+fn load_config(args: &ScanArgs) -> anyhow::Result<Option<Config>> {
+    let path = if args.no_config {
+        None
+    } else if let Some(path) = &args.config {
+        Some(path.clone())
+    } else {
+        let cwd = std::env::current_dir().map_err(|e| anyhow::anyhow!("cannot read the current directory: {e}"))?;
+        find_config(&cwd)
+    };
+    match path {
+        Some(path) => Ok(Some(Config::load(&path)?)),
+        None => Ok(None),
+    }
+}
+
+fn describe_input_error(error: &rampart_model::InputError) -> String {
+    match (error.line, error.column) {
+        (Some(line), Some(column)) => format!("{}:{line}:{column}: {}", error.path, error.message),
+        (Some(line), None) => format!("{}:{line}: {}", error.path, error.message),
+        _ => format!("{}: {}", error.path, error.message),
+    }
+}
+
 /// 2 when an input could not be read or parsed, else 1 when a finding reaches `fail_on`.
-fn exit_code(report: &Report, fail_on: Severity) -> u8 {
+fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
     if !report.errors.is_empty() {
         EXIT_ERROR
-    } else if report.findings.iter().any(|f| f.severity >= fail_on) {
+    } else if report.findings.iter().any(|f| fail_on.is_reached_by(f.severity)) {
         EXIT_FINDINGS
     } else {
         0
