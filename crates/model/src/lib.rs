@@ -3,12 +3,14 @@
 //! depend on it.
 
 mod checklist;
+mod container;
 mod finding;
 mod redact;
 mod report;
 mod rule;
 
 pub use checklist::{ChecklistItem, CHECKLIST};
+pub use container::*;
 pub use finding::{Finding, Location};
 pub use redact::redact;
 pub use report::{InputError, Notice, Report, Summary, Tool, SCHEMA_VERSION};

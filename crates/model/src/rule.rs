@@ -103,12 +103,15 @@ impl fmt::Display for Category {
 #[serde(rename_all = "lowercase")]
 pub enum Target {
     Dockerfile,
+    /// A `ContainerSpec`: a `docker run` command line, a compose service or a live container.
+    Container,
 }
 
 impl Target {
     pub fn as_str(self) -> &'static str {
         match self {
             Target::Dockerfile => "dockerfile",
+            Target::Container => "container",
         }
     }
 }

@@ -40,6 +40,9 @@ pub fn rule_doc_markdown(m: &RuleMeta) -> String {
 fn fence_language(m: &RuleMeta) -> &'static str {
     match m.target {
         rampart_model::Target::Dockerfile => "dockerfile",
+        // Container rules' examples are `docker run` command lines (or compose snippets, which
+        // highlight acceptably as shell too).
+        rampart_model::Target::Container => "sh",
     }
 }
 
