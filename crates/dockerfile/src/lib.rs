@@ -7,6 +7,7 @@ mod lines;
 mod lower;
 mod parse;
 pub mod shell;
+mod shell_parse;
 
 pub use ast::*;
 pub use parse::{parse, ParseError, ParseLimits};

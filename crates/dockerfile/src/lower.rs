@@ -4,6 +4,7 @@
 
 use crate::ast::*;
 use crate::lines::{is_blank, logical_text, ScannedHeredoc, ScannedInstruction};
+use crate::shell_parse::run_script;
 use parse_dockerfile as pd;
 use std::ops::Range;
 
@@ -13,6 +14,7 @@ pub(crate) struct Lowering<'a> {
     pub base: usize,
     pub escape: u8,
     pub line_starts: &'a [u32],
+    pub max_shell_depth: u32,
 }
 
 /// What lowering a RUN needs to know about where it sits.
@@ -124,14 +126,19 @@ impl Lowering<'_> {
                     .filter(|f| f.name.value == "mount")
                     .filter_map(|f| f.value.as_ref().map(|v| parse_mount(&v.value, self.span(&f.span()))))
                     .collect();
+                let command = self.command_form(&i.arguments);
+                let heredocs = self.heredocs(scanned);
+                let end = scanned.map_or_else(|| self.fallback_end(instruction), |s| s.end);
+                let script =
+                    run_script(&command, &heredocs, context.shell, self.src, end as u32, self.max_shell_depth);
                 let run = Run {
-                    command: self.command_form(&i.arguments),
+                    command,
                     mounts,
                     network: flag_value(&i.options, "network"),
                     security: flag_value(&i.options, "security"),
-                    heredocs: self.heredocs(scanned),
+                    heredocs,
                     shell: context.shell.to_vec(),
-                    script: None,
+                    script,
                 };
                 ("RUN", i.run.span.clone(), &i.options, Kind::Run(run))
             }

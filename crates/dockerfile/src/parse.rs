@@ -72,7 +72,13 @@ pub fn parse(bytes: &[u8], limits: &ParseLimits) -> Result<Dockerfile, ParseErro
     let text = scan.blanked.as_deref().unwrap_or(&source[base..]);
     let parsed = pd::parse(text).map_err(|e| map_error(&e, source, base, &line_starts))?;
 
-    let lowering = Lowering { src: source, base, escape: scan.escape, line_starts: &line_starts };
+    let lowering = Lowering {
+        src: source,
+        base,
+        escape: scan.escape,
+        line_starts: &line_starts,
+        max_shell_depth: limits.max_shell_depth,
+    };
     let default_shell = default_shell();
     let mut global = Scope::default();
     let mut instructions: Vec<Instruction> = Vec::with_capacity(parsed.instructions.len());
