@@ -437,7 +437,6 @@ fn is_scope(kind: &str) -> bool {
             | "for_statement"
             | "c_style_for_statement"
             | "case_statement"
-            | "function_definition"
     )
 }
 
@@ -458,6 +457,8 @@ fn is_statement(kind: &str) -> bool {
                 | "elif_clause"
                 | "else_clause"
                 | "case_item"
+                // Its body (`{ }`, `( )`, `if`) is the scope that adds depth.
+                | "function_definition"
                 | "ERROR"
         )
 }
@@ -543,7 +544,10 @@ impl Walker<'_, '_> {
         if child.is_named() {
             self.visit(child, depth);
         } else if let Some(joiner) = joiner_of_token(child.kind()) {
-            self.pending = joiner;
+            // Tokens before a scope's first command (`for x in a b; do`) join nothing.
+            if self.pending != Joiner::Start {
+                self.pending = joiner;
+            }
         }
     }
 
