@@ -28,6 +28,9 @@ pub(crate) struct ScannedInstruction {
     /// End of the whole instruction, heredoc bodies and terminators included.
     pub end: usize,
     pub heredocs: Vec<ScannedHeredoc>,
+    /// Offsets of every `<<` that starts a word of a RUN/COPY/ADD line, heredoc or not: all are
+    /// hidden from parse-dockerfile so that only this pass decides what a heredoc is.
+    pub hidden_markers: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -269,16 +272,18 @@ impl Scanner<'_> {
                 break (escape_at, bytes.len());
             }
             let after = self.skip_after_continuation(line_end + 1);
-            if after >= bytes.len() {
+            if bytes[after.min(bytes.len())..].iter().all(|&b| is_blank(b)) {
                 self.warn_continuation_at_eof(escape_at);
                 break (escape_at, bytes.len());
             }
             line_start = after;
         };
-        let mut instruction = ScannedInstruction { start, end: logical_end, heredocs: Vec::new() };
+        let mut instruction =
+            ScannedInstruction { start, end: logical_end, heredocs: Vec::new(), hidden_markers: Vec::new() };
         if bytes[start..logical_end].windows(2).any(|w| w == b"<<") {
             let line = logical_text(self.src, Span::new(start, logical_end), self.escape);
-            let markers = heredoc_markers(&line.0);
+            let (markers, hidden) = heredoc_markers(&line.0);
+            instruction.hidden_markers = hidden.iter().filter_map(|&at| line.1.get(at).map(|&o| o as usize)).collect();
             for marker in markers {
                 let (heredoc, after) = self.heredoc_body(next, marker, &line.1, start)?;
                 instruction.end = after.terminator_end;
@@ -381,8 +386,9 @@ pub(crate) struct HeredocMarker {
 
 /// The heredoc markers of a logical instruction line, as BuildKit finds them: the instruction
 /// must be RUN, COPY or ADD (directly or after ONBUILD) in shell form, and each word matching
-/// `^[0-9]*<<(-?)([^<]+)$` opens a heredoc whose delimiter is the unquoted rest.
-pub(crate) fn heredoc_markers(line: &str) -> Vec<HeredocMarker> {
+/// `^[0-9]*<<(-?)([^<]+)$` opens a heredoc whose delimiter is the unquoted rest. Also returns
+/// where every word starting with `[0-9]*<<` has its `<<` (heredoc or not, JSON form or not).
+pub(crate) fn heredoc_markers(line: &str) -> (Vec<HeredocMarker>, Vec<usize>) {
     let words = raw_words(line);
     let mut index = 0;
     let keyword = |i: usize| words.get(i).map(|&(s, e)| line[s..e].to_ascii_uppercase());
@@ -390,23 +396,24 @@ pub(crate) fn heredoc_markers(line: &str) -> Vec<HeredocMarker> {
         index += 1;
     }
     if !matches!(keyword(index).as_deref(), Some("RUN" | "COPY" | "ADD")) {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     index += 1;
     while words.get(index).is_some_and(|&(s, _)| line[s..].starts_with("--")) {
         index += 1;
     }
-    if let Some(&(s, _)) = words.get(index) {
-        let rest = line[s..].trim_end();
-        if rest.starts_with('[') && !rest.starts_with("[[") && rest.ends_with(']') {
-            return Vec::new(); // JSON form: no heredocs
-        }
-    }
+    let arguments = &words[index.min(words.len())..];
+    let is_json = arguments.first().is_some_and(|&(s, _)| is_json_string_array(&line[s..]));
     let mut markers = Vec::new();
-    for &(start, end) in &words[index.min(words.len())..] {
+    let mut hidden = Vec::new();
+    for &(start, end) in arguments {
         let word = &line[start..end];
         let digits = word.bytes().take_while(u8::is_ascii_digit).count();
         let Some(after) = word[digits..].strip_prefix("<<") else { continue };
+        hidden.push(start + digits);
+        if is_json {
+            continue;
+        }
         let (strip_tabs, rest) = match after.strip_prefix('-') {
             Some(rest) => (true, rest),
             None => (false, after),
@@ -421,7 +428,49 @@ pub(crate) fn heredoc_markers(line: &str) -> Vec<HeredocMarker> {
         let quoted = delimiter != rest;
         markers.push(HeredocMarker { at: start + digits, delimiter, quoted, strip_tabs });
     }
-    markers
+    (markers, hidden)
+}
+
+/// True when `text` is a JSON array of strings and nothing follows it but blanks: the exec
+/// form, where BuildKit reads no heredocs.
+fn is_json_string_array(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = skip_blanks_and_newlines(bytes, 0);
+    if bytes.get(i) != Some(&b'[') {
+        return false;
+    }
+    i = skip_blanks_and_newlines(bytes, i + 1);
+    if bytes.get(i) == Some(&b']') {
+        return skip_blanks_and_newlines(bytes, i + 1) == bytes.len();
+    }
+    loop {
+        if bytes.get(i) != Some(&b'"') {
+            return false;
+        }
+        i += 1;
+        loop {
+            match bytes.get(i) {
+                None => return false,
+                Some(b'"') => break,
+                Some(b'\\') => i += 2,
+                Some(&b) if b < 0x20 => return false,
+                Some(_) => i += 1,
+            }
+        }
+        i = skip_blanks_and_newlines(bytes, i + 1);
+        match bytes.get(i) {
+            Some(b',') => i = skip_blanks_and_newlines(bytes, i + 1),
+            Some(b']') => return skip_blanks_and_newlines(bytes, i + 1) == bytes.len(),
+            _ => return false,
+        }
+    }
+}
+
+fn skip_blanks_and_newlines(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && (is_blank(bytes[i]) || bytes[i] == b'\n') {
+        i += 1;
+    }
+    i
 }
 
 /// Splits on blanks, keeping quoted parts (and backslash escapes) inside words, like BuildKit's
@@ -533,14 +582,14 @@ fn push_range(text: &mut Vec<u8>, offsets: &mut Vec<u32>, bytes: &[u8], start: u
 /// and each heredoc's `<<` into `__`, so that it neither reads nor trips over them. `None` when
 /// there are no heredocs.
 fn blank_heredocs(src: &str, base: usize, instructions: &[ScannedInstruction]) -> Option<String> {
-    if instructions.iter().all(|i| i.heredocs.is_empty()) {
+    if instructions.iter().all(|i| i.hidden_markers.is_empty()) {
         return None;
     }
     let mut bytes = src.as_bytes()[base..].to_vec();
     for instruction in instructions {
-        for heredoc in &instruction.heredocs {
-            for offset in [heredoc.marker, heredoc.marker + 1] {
-                if let Some(b) = bytes.get_mut(offset - base) {
+        for &marker in &instruction.hidden_markers {
+            for offset in [marker, marker + 1] {
+                if let Some(b) = offset.checked_sub(base).and_then(|o| bytes.get_mut(o)) {
                     if *b == b'<' {
                         *b = b'_';
                     }
@@ -548,8 +597,8 @@ fn blank_heredocs(src: &str, base: usize, instructions: &[ScannedInstruction]) -
             }
         }
         if let Some(first) = instruction.heredocs.first() {
-            let from = first.body_span.start as usize - base;
-            let to = (instruction.end - base).min(bytes.len());
+            let from = (first.body_span.start as usize).saturating_sub(base);
+            let to = instruction.end.saturating_sub(base).min(bytes.len());
             for b in bytes.get_mut(from..to).into_iter().flatten() {
                 if *b != b'\n' {
                     *b = b' ';

@@ -221,8 +221,15 @@ impl Lowering<'_> {
                 pd::Source::Path(path) => {
                     let start = path.span.start + self.base;
                     let end = path.span.end + self.base;
+                    let hidden = scanned.is_some_and(|s| s.hidden_markers.iter().any(|m| (start..end).contains(m)));
                     match scanned_heredocs.iter().find(|h| (start..end).contains(&h.marker)) {
                         Some(h) => heredocs.push(heredoc(h)),
+                        // parse-dockerfile saw `__` for a `<<` that is no heredoc: read the source.
+                        None if hidden => {
+                            let span = self.span(&path.span);
+                            let (text, _) = logical_text(self.src, span, self.escape);
+                            words.push(Word { value: unquote(&text, self.escape), span });
+                        }
                         None => words.push(self.lexed_word(path)),
                     }
                 }

@@ -92,6 +92,9 @@ pub fn parse(bytes: &[u8], limits: &ParseLimits) -> Result<Dockerfile, ParseErro
             .binary_search_by_key(&start, |s| s.start)
             .ok()
             .map(|i| &scan.instructions[i]);
+        // The line pass and parse-dockerfile split instructions the same way; a miss means they
+        // disagree on a continuation rule (spans then fall back to the keyword's line).
+        debug_assert!(scanned.is_some(), "line pass missed the instruction at byte {start}");
         let index = instructions.len();
         let is_from = matches!(parsed_instruction, pd::Instruction::From(_));
         let stage = if is_from { Some(stages.len()) } else { stages.len().checked_sub(1) };
@@ -127,6 +130,7 @@ pub fn parse(bytes: &[u8], limits: &ParseLimits) -> Result<Dockerfile, ParseErro
         }
         instructions.push(instruction);
     }
+    debug_assert_eq!(scan.instructions.len(), parsed.instructions.len(), "line pass and parse-dockerfile disagree");
     let stage_starts: Vec<usize> = stages.iter().map(|s| s.from).collect();
     for (i, stage) in stages.iter_mut().enumerate() {
         let end = stage_starts.get(i + 1).copied().unwrap_or(instructions.len());

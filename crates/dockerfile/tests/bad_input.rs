@@ -117,6 +117,11 @@ fn hostile_inputs_never_panic() {
         b"FROM a\nHEALTHCHECK\n".to_vec(),
         b"FROM a\nRUN --mount=type=cache,target=\"a,b\",,=,x= echo\n".to_vec(),
         b"FROM a\rRUN x\r".to_vec(),
+        // Words starting with `<<` that BuildKit does not read as heredocs.
+        b"FROM a\nRUN <<EOF<x\nbody\nEOF<x\n".to_vec(),
+        b"FROM a\nCOPY [ <<EOF /x ]\nEOF\n".to_vec(),
+        b"FROM a\nCOPY <<<x /y\nRUN [\"a\tb\", \"<<EOF\"]\n".to_vec(),
+        b"FROM a\nRUN x \\\n   \n".to_vec(),
     ];
     for input in inputs {
         let result = std::panic::catch_unwind(|| parse(&input, &ParseLimits::default()));
