@@ -1,7 +1,7 @@
 //! What a rule sees (the facts and the user's settings) and where it reports.
 
 use rampart_dockerfile::{Dockerfile, Span};
-use rampart_model::{Finding, Location, RuleMeta};
+use rampart_model::{ContainerSpec, Finding, Location, Origin, RuleMeta, Sourced};
 
 /// User settings that change what some rules consider a problem (from `rampart.toml`).
 #[derive(Debug, Clone, Default)]
@@ -18,33 +18,93 @@ pub struct DockerfileContext<'a> {
     pub settings: &'a Settings,
 }
 
+/// One container's spec (from a `docker run` line, a compose service or a live container).
+pub struct ContainerContext<'a> {
+    pub spec: &'a ContainerSpec,
+    pub settings: &'a Settings,
+}
+
+/// What a sink's findings are about: a Dockerfile (positions from spans) or a container
+/// (positions from the [`Origin`]s its values carry, else the container object).
+enum Subject<'a> {
+    Dockerfile { dockerfile: &'a Dockerfile, path: &'a str },
+    Container { spec: &'a ContainerSpec },
+}
+
 /// Collects one rule's findings, filling in the rule's metadata and turning spans into
 /// lines and columns.
 pub struct Sink<'a> {
     meta: &'a RuleMeta,
-    dockerfile: &'a Dockerfile,
-    path: &'a str,
+    subject: Subject<'a>,
     findings: Vec<Finding>,
 }
 
 impl<'a> Sink<'a> {
     pub fn new(meta: &'a RuleMeta, cx: &DockerfileContext<'a>) -> Sink<'a> {
-        Sink { meta, dockerfile: cx.dockerfile, path: cx.path, findings: Vec::new() }
+        Sink { meta, subject: Subject::Dockerfile { dockerfile: cx.dockerfile, path: cx.path }, findings: Vec::new() }
+    }
+
+    /// A sink for container rules.
+    pub fn for_container(meta: &'a RuleMeta, cx: &ContainerContext<'a>) -> Sink<'a> {
+        Sink { meta, subject: Subject::Container { spec: cx.spec }, findings: Vec::new() }
     }
 
     /// Reports a finding at `span` and returns it so the caller can add evidence and a fix.
     /// Without an explicit fix the first paragraph of the rule's Fix docs is used.
+    /// (Spans are Dockerfile positions; on a container sink the finding names the container.)
     pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Finding {
-        let (line, column) = self.dockerfile.line_col(span.start);
-        let (end_line, end_column) = self.dockerfile.line_col(span.end.max(span.start));
-        let location = Location {
-            path: Some(self.path.to_string()),
-            line: Some(line),
-            column: Some(column),
-            end_line: Some(end_line),
-            end_column: Some(end_column),
-            object: None,
+        let location = match self.subject {
+            Subject::Dockerfile { dockerfile, path } => {
+                let (line, column) = dockerfile.line_col(span.start);
+                let (end_line, end_column) = dockerfile.line_col(span.end.max(span.start));
+                Location {
+                    path: Some(path.to_string()),
+                    line: Some(line),
+                    column: Some(column),
+                    end_line: Some(end_line),
+                    end_column: Some(end_column),
+                    object: None,
+                }
+            }
+            Subject::Container { spec } => container_location(spec, spec.origin.as_ref()),
         };
+        self.push(location, message.into())
+    }
+
+    /// Reports a finding at `value`'s origin: the file position it was written at, or, for a
+    /// value without one (a live container), the container itself.
+    pub fn report_value<T>(&mut self, value: &Sourced<T>, message: impl Into<String>) -> &mut Finding {
+        self.report_at(value.origin.as_ref(), message)
+    }
+
+    /// Reports a finding at `origin`, or at the container when there is none.
+    pub fn report_at(&mut self, origin: Option<&Origin>, message: impl Into<String>) -> &mut Finding {
+        let mut message = message.into();
+        if let Some(defined) = origin.and_then(|o| o.defined_at.as_ref()) {
+            message.push_str(&format!(" (defined at {defined})"));
+        }
+        let location = match self.subject {
+            Subject::Container { spec } => container_location(spec, origin),
+            Subject::Dockerfile { path, .. } => match origin {
+                Some(origin) => origin.location(),
+                None => Location { path: Some(path.to_string()), ..Location::default() },
+            },
+        };
+        self.push(location, message)
+    }
+
+    /// Reports a finding about the container as a whole, typically about something it lacks
+    /// (no memory limit): at the definition's origin (the `docker run` command, the compose
+    /// service's key), or at the container object.
+    pub fn report_container(&mut self, message: impl Into<String>) -> &mut Finding {
+        let origin = match self.subject {
+            Subject::Container { spec } => spec.origin.as_ref(),
+            Subject::Dockerfile { .. } => None,
+        };
+        self.report_at(origin, message)
+    }
+
+    fn push(&mut self, location: Location, message: String) -> &mut Finding {
         let mut finding = Finding::new(self.meta, message, location);
         let first_paragraph = self.meta.docs.fix.trim().split("\n\n").next().unwrap_or_default();
         finding.fix = Some(first_paragraph.trim().to_string());
@@ -55,4 +115,13 @@ impl<'a> Sink<'a> {
     pub fn into_findings(self) -> Vec<Finding> {
         self.findings
     }
+}
+
+/// Where a container finding goes: `origin` when there is one, always naming the container
+/// object so findings can be grouped per container (`container:web`, `service:web`).
+fn container_location(spec: &ContainerSpec, origin: Option<&Origin>) -> Location {
+    let object = if spec.object.is_empty() { "container".to_string() } else { spec.object.clone() };
+    let mut location = origin.map(Origin::location).unwrap_or_default();
+    location.object = Some(object);
+    location
 }

@@ -4,12 +4,14 @@
 //! Rules live one per file in `src/rules/`, named `<code>_<name>.rs`; `build.rs` lists them.
 //! Fixtures live in `fixtures/<CODE>/`: `positive*.Dockerfile` files mark each instruction that
 //! must be flagged with a `# expect: CODE` comment line right above it; `negative*` files must
-//! produce no finding of that rule.
+//! produce no finding of that rule. Container rules use `positive*.sh` / `negative*.sh`: scripts
+//! of `docker run` command lines, marked the same way.
 
+pub mod container;
 mod context;
 pub mod helpers;
 
-pub use context::{DockerfileContext, Settings, Sink};
+pub use context::{ContainerContext, DockerfileContext, Settings, Sink};
 pub use rampart_model::{Category, Finding, Location, RuleDocs, RuleMeta, Severity, Target};
 
 /// A rule: its metadata and its check.
@@ -21,12 +23,16 @@ pub struct Rule {
 /// The check, typed by the facts it reads.
 pub enum Check {
     Dockerfile(fn(&DockerfileContext<'_>, &mut Sink<'_>)),
+    /// Over one `ContainerSpec`: a `docker run` line, a compose service or a live container.
+    Container(fn(&ContainerContext<'_>, &mut Sink<'_>)),
 }
 
 /// What rule files import.
 pub(crate) mod prelude {
     pub use crate::helpers;
-    pub use crate::{Check, DockerfileContext, Rule, Sink};
+    pub use crate::container;
+    pub use crate::{Check, ContainerContext, DockerfileContext, Rule, Sink};
+    pub use rampart_model::{NetworkMode, RestartPolicy, SecurityOpt};
     pub use rampart_dockerfile::{
         BaseRef, Command, CommandForm, Dockerfile, Instruction, Joiner, Kind, ShellScript, Span, Stage,
     };
@@ -50,8 +56,21 @@ pub fn find(id: &str) -> Option<&'static Rule> {
 pub fn check_dockerfile<'r>(cx: &DockerfileContext<'_>, rules: impl IntoIterator<Item = &'r Rule>) -> Vec<Finding> {
     let mut findings = Vec::new();
     for rule in rules {
-        let Check::Dockerfile(check) = rule.check;
+        let Check::Dockerfile(check) = rule.check else { continue };
         let mut sink = Sink::new(&rule.meta, cx);
+        check(cx, &mut sink);
+        findings.extend(sink.into_findings());
+    }
+    findings
+}
+
+/// Runs every container rule in `rules` over `cx`; findings in rule order, then in the order
+/// the rule reported them.
+pub fn check_container<'r>(cx: &ContainerContext<'_>, rules: impl IntoIterator<Item = &'r Rule>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in rules {
+        let Check::Container(check) = rule.check else { continue };
+        let mut sink = Sink::for_container(&rule.meta, cx);
         check(cx, &mut sink);
         findings.extend(sink.into_findings());
     }

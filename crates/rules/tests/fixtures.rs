@@ -5,10 +5,15 @@
 //!   The rendered output is snapshotted.
 //! - `negative*.Dockerfile`: the rule must flag nothing.
 //!
+//! Container rules use `positive*.sh` / `negative*.sh`: shell scripts of `docker run` command
+//! lines, read with the `docker run` front end; `# expect: CODE` goes on the line above each
+//! command that must be flagged.
+//!
 //! Every rule must have at least one of each.
 
 use rampart_dockerfile::{parse, Dockerfile, ParseLimits};
-use rampart_rules::{check_dockerfile, DockerfileContext, Settings, RULES};
+use rampart_rules::{check_container, check_dockerfile, ContainerContext, DockerfileContext, Rule, Settings, Target, RULES};
+use rampart_runargs::{find_run_commands, SourceKind};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -57,10 +62,14 @@ fn every_rule_passes_its_fixtures() {
     for rule in RULES {
         let code = rule.meta.code;
         let dir = fixture_dir(code);
-        let mut files: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("{code}: no fixtures at {}: {e}", dir.display()))
-            .map(|e| e.unwrap().path())
-            .collect();
+        // A missing folder is one failure among the others, so one run lists them all.
+        let mut files: Vec<_> = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries.map(|e| e.unwrap().path()).collect(),
+            Err(e) => {
+                failures.push(format!("{code}: no fixtures at {}: {e}", dir.display()));
+                continue;
+            }
+        };
         files.sort();
         let positives = files.iter().filter(|p| name(p).starts_with("positive")).count();
         let negatives = files.iter().filter(|p| name(p).starts_with("negative")).count();
@@ -70,6 +79,10 @@ fn every_rule_passes_its_fixtures() {
         }
         for path in &files {
             let file_name = name(path);
+            if rule.meta.target == Target::Container {
+                check_container_fixture(rule, path, &settings, &mut failures);
+                continue;
+            }
             let bytes = std::fs::read(path).unwrap();
             let df = match parse(&bytes, &ParseLimits::default()) {
                 Ok(df) => df,
@@ -79,6 +92,7 @@ fn every_rule_passes_its_fixtures() {
                 }
             };
             let display_path = format!("fixtures/{code}/{file_name}");
+            let settings = fixture_settings(&df, &settings);
             let cx = DockerfileContext { dockerfile: &df, path: &display_path, settings: &settings };
             let findings = check_dockerfile(&cx, [*rule]);
             let got = flagged_lines(&df, &findings);
@@ -102,6 +116,85 @@ fn every_rule_passes_its_fixtures() {
     assert!(failures.is_empty(), "{} fixture failures:\n{}", failures.len(), failures.join("\n"));
 }
 
+/// A container rule's fixture: every `docker run` line of the script is parsed into a spec and
+/// checked; findings are mapped to the line their command starts on.
+fn check_container_fixture(rule: &Rule, path: &Path, settings: &Settings, failures: &mut Vec<String>) {
+    let code = rule.meta.code;
+    let file_name = name(path);
+    let text = std::fs::read_to_string(path).unwrap();
+    let display_path = format!("fixtures/{code}/{file_name}");
+    let found = find_run_commands(&text, &display_path, SourceKind::Shell);
+    for error in &found.errors {
+        failures.push(format!("{code}/{file_name}: cannot be read: {error} at {:?}", error.origin));
+    }
+    if found.commands.is_empty() {
+        failures.push(format!("{code}/{file_name}: no container command in the fixture"));
+    }
+    // (first line, last line) of each command.
+    let spans: Vec<(u32, u32)> = found
+        .commands
+        .iter()
+        .filter_map(|c| c.spec.origin.as_ref().map(|o| (o.line, o.end_line.unwrap_or(o.line))))
+        .collect();
+    let mut findings = Vec::new();
+    for command in &found.commands {
+        let cx = ContainerContext { spec: &command.spec, settings };
+        findings.extend(check_container(&cx, [rule]));
+    }
+    let mut got = BTreeSet::new();
+    for finding in &findings {
+        match finding.location.line.and_then(|line| spans.iter().find(|(start, end)| (*start..=*end).contains(&line))) {
+            Some((start, _)) => {
+                got.insert(*start);
+            }
+            None => failures.push(format!("{code}/{file_name}: finding outside any command: {:?}", finding.location)),
+        }
+    }
+    let mut want = BTreeSet::new();
+    for (index, line) in text.lines().enumerate() {
+        let Some(codes) = line.trim().strip_prefix("# expect:") else { continue };
+        if !codes.split(',').any(|c| c.trim().eq_ignore_ascii_case(code)) {
+            continue;
+        }
+        let comment_line = index as u32 + 1;
+        match spans.iter().map(|(start, _)| *start).filter(|start| *start > comment_line).min() {
+            Some(start) => {
+                want.insert(start);
+            }
+            None => failures.push(format!("{code}/{file_name}: `# expect: {code}` on line {comment_line} has no command after it")),
+        }
+    }
+    if file_name.starts_with("positive") {
+        if want.is_empty() {
+            failures.push(format!("{code}/{file_name}: positive fixture has no `# expect: {code}`"));
+        }
+        if got != want {
+            failures.push(format!("{code}/{file_name}: flagged lines {got:?}, expected {want:?}"));
+        }
+        let rendered = rampart_report::render_plain(&findings, |p| (p == display_path).then(|| text.clone()));
+        insta::assert_snapshot!(format!("{code}_{}", file_name.replace('.', "_")), rendered);
+    } else if !got.is_empty() {
+        failures.push(format!("{code}/{file_name}: negative fixture flagged at lines {got:?}"));
+    }
+}
+
 fn name(path: &Path) -> String {
     path.file_name().unwrap().to_string_lossy().into_owned()
+}
+
+/// The settings a Dockerfile fixture runs with: the defaults, changed by comment lines such as
+/// `# fixture-settings: trusted_registries=registry.corp.example,docker.io/library` for rules that
+/// stay silent without configuration.
+fn fixture_settings(df: &Dockerfile, defaults: &Settings) -> Settings {
+    let mut settings = defaults.clone();
+    for comment in &df.comments {
+        let Some(assignment) = comment.text.strip_prefix("fixture-settings:") else { continue };
+        match assignment.trim().split_once('=') {
+            Some(("trusted_registries", list)) => {
+                settings.trusted_registries = list.split(',').map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect();
+            }
+            _ => panic!("unknown fixture setting `{}` on line {}", assignment.trim(), comment.line),
+        }
+    }
+    settings
 }
