@@ -65,7 +65,7 @@ pub(crate) fn run_script(
                 return None;
             }
             match heredocs {
-                [] => builder.script_text(&text.text, &offsets_of(text), 0),
+                [] => builder.script_text(&text.text, &text.source_offsets, 0),
                 [only] if is_heredoc_marker(text.text.trim()) => {
                     // `RUN <<EOF`: BuildKit runs the body as the script, honouring a shebang.
                     let shebang = only.body.lines().next().and_then(|l| l.strip_prefix("#!"));
@@ -82,7 +82,7 @@ pub(crate) fn run_script(
                     let tail_start = first.span.start as usize;
                     let tail_end = (instruction_end as usize).min(source.len()).max(tail_start);
                     let mut full = String::with_capacity(text.text.len() + 1 + tail_end - tail_start);
-                    let mut offsets = offsets_of(text);
+                    let mut offsets = text.source_offsets.clone();
                     full.push_str(&text.text);
                     full.push('\n');
                     offsets.push(text.span.end);
@@ -104,10 +104,6 @@ pub(crate) fn run_script(
         }
     }
     Some(builder.script)
-}
-
-fn offsets_of(text: &crate::ast::ShellText) -> Vec<u32> {
-    (0..text.text.len()).map(|i| text.source_offset(i)).collect()
 }
 
 /// Offsets of a heredoc body: the source bytes when the body is verbatim, else (tabs stripped
@@ -289,13 +285,28 @@ struct Unquoted {
 }
 
 fn unquote(raw: &str) -> Unquoted {
+    unquote_with(raw, true)
+}
+
+/// [`unquote`] without the byte map, for plain words: cheaper, and most words have no quotes.
+fn unquote_value(raw: &str) -> (String, bool) {
+    if !raw.contains(['\'', '"', '\\', '$', '`', '*', '?', '[', '{']) {
+        return (raw.to_string(), true);
+    }
+    let unquoted = unquote_with(raw, false);
+    (unquoted.value, unquoted.literal)
+}
+
+fn unquote_with(raw: &str, with_map: bool) -> Unquoted {
     let bytes = raw.as_bytes();
     let mut value = Vec::with_capacity(bytes.len());
-    let mut map = Vec::with_capacity(bytes.len());
+    let mut map = Vec::with_capacity(if with_map { bytes.len() } else { 0 });
     let mut literal = true;
     let push = |value: &mut Vec<u8>, map: &mut Vec<u32>, b: u8, at: usize| {
         value.push(b);
-        map.push(at as u32);
+        if with_map {
+            map.push(at as u32);
+        }
     };
     #[derive(PartialEq)]
     enum Quote {
@@ -403,7 +414,7 @@ fn unquote(raw: &str) -> Unquoted {
     }
     // Only ASCII bytes were dropped or decoded, so multi-byte characters stay whole.
     let value = String::from_utf8(value).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    if map.len() != value.len() {
+    if with_map && map.len() != value.len() {
         map.resize(value.len(), raw.len().saturating_sub(1) as u32);
     }
     Unquoted { value, literal, map }
@@ -503,11 +514,11 @@ impl Walker<'_, '_> {
 
     fn word(&self, node: Node<'_>) -> ShellWord {
         let raw = self.raw(node);
-        let unquoted = unquote(raw);
+        let (value, literal) = unquote_value(raw);
         ShellWord {
             raw: raw.to_string(),
-            value: unquoted.value,
-            literal: unquoted.literal,
+            value,
+            literal,
             span: self.span(node.start_byte(), node.end_byte()),
         }
     }
@@ -642,7 +653,7 @@ impl Walker<'_, '_> {
                 (Some("redirect"), _) => redirects.push(self.raw(child).to_string()),
                 (_, "variable_assignment") => {
                     let name = child.child_by_field_name("name").map_or("", |n| self.raw(n)).to_string();
-                    let value = child.child_by_field_name("value").map(|v| unquote(self.raw(v)).value).unwrap_or_default();
+                    let value = child.child_by_field_name("value").map(|v| unquote_value(self.raw(v)).0).unwrap_or_default();
                     env.push((name, value));
                 }
                 _ => {}
