@@ -12,7 +12,7 @@
 use crate::ast::{CommandForm, Heredoc, Span, Word};
 use crate::shell::{Command, Joiner, Pipeline, ShellScript, ShellWord};
 use std::cell::RefCell;
-use tree_sitter::{Node, Parser, Tree};
+use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
 thread_local! {
     /// One parser per thread, reused for every script: creating one costs more than parsing a
@@ -169,6 +169,8 @@ impl Builder {
             pending: Joiner::Start,
             pipeline: None,
             nesting: 0,
+            cursor: root.walk(),
+            pool: Vec::new(),
         };
         walker.visit(root, depth);
     }
@@ -424,7 +426,10 @@ fn starts_expansion(next: Option<u8>) -> bool {
     next.is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'{' | b'(' | b'@' | b'*' | b'#' | b'?' | b'$' | b'!' | b'-'))
 }
 
-struct Walker<'t, 'b> {
+/// The children of a node with their field names.
+type Children<'n> = Vec<(Option<&'n str>, Node<'n>)>;
+
+struct Walker<'t, 'b, 'n> {
     text: &'t str,
     offsets: &'t [u32],
     builder: &'b mut Builder,
@@ -434,6 +439,10 @@ struct Walker<'t, 'b> {
     pipeline: Option<usize>,
     /// Tree depth of the current node, against runaway recursion.
     nesting: u32,
+    /// One cursor and a pool of child lists for the whole walk: allocating them per node cost
+    /// more than the walk itself.
+    cursor: TreeCursor<'n>,
+    pool: Vec<Children<'n>>,
 }
 
 fn is_scope(kind: &str) -> bool {
@@ -485,23 +494,28 @@ fn joiner_of_token(token: &str) -> Option<Joiner> {
     })
 }
 
-/// Children of `node` with their field names.
-fn children<'tree>(node: Node<'tree>) -> Vec<(Option<&'tree str>, Node<'tree>)> {
-    let mut cursor = node.walk();
-    let mut out = Vec::with_capacity(node.child_count() as usize);
-    if cursor.goto_first_child() {
-        loop {
-            out.push((cursor.field_name(), cursor.node()));
-            if !cursor.goto_next_sibling() {
-                break;
+impl<'n> Walker<'_, '_, 'n> {
+    /// Children of `node` with their field names; hand the list back with [`Self::recycle`].
+    fn children(&mut self, node: Node<'n>) -> Children<'n> {
+        let mut out = self.pool.pop().unwrap_or_default();
+        self.cursor.reset(node);
+        if self.cursor.goto_first_child() {
+            loop {
+                out.push((self.cursor.field_name(), self.cursor.node()));
+                if !self.cursor.goto_next_sibling() {
+                    break;
+                }
             }
         }
+        out
     }
-    out
-}
 
-impl Walker<'_, '_> {
-    fn raw(&self, node: Node<'_>) -> &str {
+    fn recycle(&mut self, mut children: Children<'n>) {
+        children.clear();
+        self.pool.push(children);
+    }
+
+    fn raw(&self, node: Node<'n>) -> &str {
         self.text.get(node.start_byte()..node.end_byte()).unwrap_or("")
     }
 
@@ -512,7 +526,7 @@ impl Walker<'_, '_> {
         Span { start: s, end: e.max(s) }
     }
 
-    fn word(&self, node: Node<'_>) -> ShellWord {
+    fn word(&self, node: Node<'n>) -> ShellWord {
         let raw = self.raw(node);
         let (value, literal) = unquote_value(raw);
         ShellWord {
@@ -523,7 +537,7 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn visit(&mut self, node: Node<'_>, depth: u32) {
+    fn visit(&mut self, node: Node<'n>, depth: u32) {
         if self.nesting > MAX_TREE_DEPTH {
             self.builder.script.has_errors = true;
             return;
@@ -545,13 +559,15 @@ impl Walker<'_, '_> {
     }
 
     /// Children of a list, sequence or clause: statements and the tokens joining them.
-    fn sequence(&mut self, node: Node<'_>, depth: u32) {
-        for (_, child) in children(node) {
+    fn sequence(&mut self, node: Node<'n>, depth: u32) {
+        let children = self.children(node);
+        for &(_, child) in &children {
             self.child(child, depth);
         }
+        self.recycle(children);
     }
 
-    fn child(&mut self, child: Node<'_>, depth: u32) {
+    fn child(&mut self, child: Node<'n>, depth: u32) {
         if child.is_named() {
             self.visit(child, depth);
         } else if let Some(joiner) = joiner_of_token(child.kind()) {
@@ -563,20 +579,27 @@ impl Walker<'_, '_> {
     }
 
     /// A nested body: its commands start their own lists and pipelines.
-    fn scope(&mut self, node: Node<'_>, depth: u32) {
+    fn scope(&mut self, node: Node<'n>, depth: u32) {
         let saved = (self.pending, self.pipeline);
         self.pending = Joiner::Start;
         self.pipeline = None;
-        for (_, child) in children(node) {
+        let children = self.children(node);
+        for &(_, child) in &children {
             self.child(child, depth);
         }
+        self.recycle(children);
         self.pipeline = saved.1;
         self.pending = Joiner::Seq;
     }
 
     /// `$( )` and `<( )` anywhere below a non-statement node (arguments, assignments,
     /// redirections, conditions, heredoc bodies).
-    fn substitutions(&mut self, node: Node<'_>, depth: u32) {
+    fn substitutions(&mut self, node: Node<'n>, depth: u32) {
+        // Most words hold no substitution: a text check is much cheaper than walking them.
+        let raw = self.raw(node).as_bytes();
+        if !raw.contains(&b'`') && !raw.windows(2).any(|w| w[1] == b'(' && matches!(w[0], b'$' | b'<' | b'>')) {
+            return;
+        }
         if self.nesting > MAX_TREE_DEPTH {
             self.builder.script.has_errors = true;
             return;
@@ -589,31 +612,35 @@ impl Walker<'_, '_> {
             }
             _ if node.named_child_count() > 0 => {
                 self.nesting += 1;
-                for (_, child) in children(node) {
+                let children = self.children(node);
+                for &(_, child) in &children {
                     if child.is_named() {
                         self.substitutions(child, depth);
                     }
                 }
+                self.recycle(children);
                 self.nesting -= 1;
             }
             _ => {}
         }
     }
 
-    fn pipeline(&mut self, node: Node<'_>, depth: u32, continued: Option<usize>) {
+    fn pipeline(&mut self, node: Node<'n>, depth: u32, continued: Option<usize>) {
         let index = continued.unwrap_or_else(|| {
             self.builder.script.pipelines.push(Pipeline { commands: Vec::new() });
             self.builder.script.pipelines.len() - 1
         });
         let saved = self.pipeline;
         self.pipeline = Some(index);
-        for (_, child) in children(node) {
+        let children = self.children(node);
+        for &(_, child) in &children {
             if child.kind() == "pipeline" {
                 self.pipeline(child, depth, Some(index));
             } else {
                 self.child(child, depth);
             }
         }
+        self.recycle(children);
         self.pipeline = saved;
     }
 
@@ -637,9 +664,10 @@ impl Walker<'_, '_> {
         index
     }
 
-    fn command(&mut self, node: Node<'_>, depth: u32) {
-        let parts = children(node);
+    fn command(&mut self, node: Node<'n>, depth: u32) {
+        let parts = self.children(node);
         let Some(name) = parts.iter().find(|(field, _)| *field == Some("name")).map(|&(_, n)| n) else {
+            self.recycle(parts);
             self.substitutions(node, depth);
             return;
         };
@@ -676,16 +704,17 @@ impl Walker<'_, '_> {
             }
         }
         self.shell_string(index, &parts, depth);
+        self.recycle(parts);
     }
 
     /// `sh -c '...'`: parses the string as a script at `depth + 1`.
-    fn shell_string(&mut self, index: usize, parts: &[(Option<&str>, Node<'_>)], depth: u32) {
+    fn shell_string(&mut self, index: usize, parts: &[(Option<&'n str>, Node<'n>)], depth: u32) {
         let Some(command) = self.builder.script.commands.get(index) else { return };
         if !is_posix_shell(&command.program.value) || depth + 1 > self.builder.max_depth {
             return;
         }
         let Some(position) = shell_script_argument(command.args.iter().map(|a| a.value.as_str())) else { return };
-        let arguments: Vec<Node<'_>> = parts.iter().filter(|(f, _)| *f == Some("argument")).map(|&(_, n)| n).collect();
+        let arguments: Vec<Node<'n>> = parts.iter().filter(|(f, _)| *f == Some("argument")).map(|&(_, n)| n).collect();
         let Some(&string) = arguments.get(position) else { return };
         let unquoted = unquote(self.raw(string));
         let start = string.start_byte();
@@ -696,11 +725,12 @@ impl Walker<'_, '_> {
     }
 
     /// `export A=b`, `declare -x C`, `unset D`, `local E`.
-    fn builtin(&mut self, node: Node<'_>, depth: u32) {
-        let parts = children(node);
+    fn builtin(&mut self, node: Node<'n>, depth: u32) {
+        let parts = self.children(node);
         let Some(&(_, keyword)) = parts.first() else { return };
         let program = self.word(keyword);
         let args = parts.iter().skip(1).filter(|(_, n)| n.is_named()).map(|&(_, n)| self.word(n)).collect();
+        self.recycle(parts);
         self.push(Command {
             env: Vec::new(),
             program,
@@ -716,8 +746,8 @@ impl Walker<'_, '_> {
 
     /// `[ -f x ]` and `[[ ... ]]`: the bracket is the program, the operands and operators
     /// its arguments.
-    fn test(&mut self, node: Node<'_>, depth: u32) {
-        let parts = children(node);
+    fn test(&mut self, node: Node<'n>, depth: u32) {
+        let parts = self.children(node);
         let Some(&(_, open)) = parts.first() else { return };
         let mut args = Vec::new();
         for &(_, child) in &parts[1..] {
@@ -726,6 +756,7 @@ impl Walker<'_, '_> {
         if args.last().is_some_and(|a: &ShellWord| a.value == "]" || a.value == "]]") {
             args.pop();
         }
+        self.recycle(parts);
         self.push(Command {
             env: Vec::new(),
             program: self.word(open),
@@ -739,12 +770,14 @@ impl Walker<'_, '_> {
         self.substitutions(node, depth);
     }
 
-    fn test_operands(&self, node: Node<'_>, args: &mut Vec<ShellWord>) {
+    fn test_operands(&mut self, node: Node<'n>, args: &mut Vec<ShellWord>) {
         match node.kind() {
             "binary_expression" | "unary_expression" | "parenthesized_expression" | "negated_expression" => {
-                for (_, child) in children(node) {
+                let children = self.children(node);
+                for &(_, child) in &children {
                     self.test_operands(child, args);
                 }
+                self.recycle(children);
             }
             _ => args.push(self.word(node)),
         }
@@ -753,8 +786,8 @@ impl Walker<'_, '_> {
     /// A statement with redirections. They belong to the body's last command; a heredoc's
     /// redirection can carry the rest of a pipeline (`cat <<EOF | sh`) or list (`&& b`), and a
     /// shell reading a heredoc on stdin runs its body as a script.
-    fn redirected(&mut self, node: Node<'_>, depth: u32) {
-        let parts = children(node);
+    fn redirected(&mut self, node: Node<'n>, depth: u32) {
+        let parts = self.children(node);
         let before = self.builder.script.commands.len();
         let mut owner = None;
         if let Some(&(_, body)) = parts.iter().find(|(f, _)| *f == Some("body")) {
@@ -776,10 +809,11 @@ impl Walker<'_, '_> {
                 self.substitutions(redirect, depth);
             }
         }
+        self.recycle(parts);
     }
 
-    fn heredoc_redirect(&mut self, node: Node<'_>, owner: Option<usize>, depth: u32) {
-        let parts = children(node);
+    fn heredoc_redirect(&mut self, node: Node<'n>, owner: Option<usize>, depth: u32) {
+        let parts = self.children(node);
         let mut marker = String::new();
         let mut quoted = false;
         for &(_, child) in &parts {
@@ -819,9 +853,10 @@ impl Walker<'_, '_> {
                 _ => {}
             }
         }
+        self.recycle(parts);
     }
 
-    fn heredoc_body(&mut self, body: Node<'_>, owner: Option<usize>, quoted: bool, depth: u32) {
+    fn heredoc_body(&mut self, body: Node<'n>, owner: Option<usize>, quoted: bool, depth: u32) {
         let reads_script = owner.and_then(|i| self.builder.script.commands.get(i)).is_some_and(|c| {
             is_posix_shell(&c.program.value)
                 && !c.args.iter().any(|a| !a.value.starts_with(['-', '+']))
