@@ -215,9 +215,12 @@ pub struct Run {
     pub heredocs: Vec<Heredoc>,
     /// The shell this RUN is interpreted by (from the stage's latest SHELL, default `/bin/sh -c`).
     pub shell: Vec<String>,
-    /// What the shell runs: the parsed shell form, or for a heredoc whose body is a script for
-    /// `sh`/`bash` (no interpreter shebang other than a shell), the body. `None` for exec form
-    /// that does not call a shell, and for non-POSIX shells (PowerShell, cmd).
+    /// What the shell runs: the parsed shell form (with its heredocs, which the shell reads:
+    /// `cat <<EOF > f`, and `bash <<EOF` whose body is then parsed one level deeper); for
+    /// `RUN <<EOF` alone, the body (unless its shebang names a non-shell interpreter); for exec
+    /// form whose program is a shell (`["sh", "-c", "..."]`), that command at depth 0 and its
+    /// `-c` string's commands at depth 1. `None` for exec form that does not call a shell, and
+    /// when the stage's SHELL is not POSIX-like (PowerShell, cmd).
     pub script: Option<ShellScript>,
 }
 
@@ -226,7 +229,8 @@ pub struct Mount {
     /// `bind`, `cache`, `tmpfs`, `secret`, `ssh` (default `bind`).
     pub kind: String,
     pub target: Option<String>,
-    /// All `key=value` options in order (`id`, `source`, `from`, `sharing`, ...).
+    /// All options but `type`, in order (`target`, `id`, `source`, `from`, `sharing`, ...), keys
+    /// lower-cased; a bare option (`ro`) has an empty value.
     pub options: Vec<(String, String)>,
     pub span: Span,
 }
@@ -239,7 +243,7 @@ pub struct Heredoc {
     /// `<<-EOF`: leading tabs stripped.
     pub strip_tabs: bool,
     pub body: String,
-    /// Span of the body in the source.
+    /// Span of the body in the source (its lines, the terminator line excluded).
     pub span: Span,
 }
 

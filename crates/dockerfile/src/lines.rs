@@ -152,12 +152,8 @@ fn parse_directives(bytes: &[u8], base: usize) -> (u8, Option<Span>, usize) {
         let value = &line[value_start..value_end];
         match kind {
             0 => syntax = Some(Span::new(pos + 1 + value_start, pos + 1 + value_end)),
-            1 => {
-                if value == b"`" {
-                    escape = b'`';
-                }
-                // Anything but ` or \ is an error reported by parse-dockerfile.
-            }
+            // Anything but ` or \ is an error, reported by parse-dockerfile.
+            1 if value == b"`" => escape = b'`',
             _ => {}
         }
         pos = (line_end + 1).min(bytes.len());
