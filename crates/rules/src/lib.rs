@@ -10,6 +10,7 @@
 pub mod container;
 mod context;
 pub mod helpers;
+pub mod secrets;
 
 pub use context::{ContainerContext, DockerfileContext, Settings, Sink};
 pub use rampart_model::{Category, Finding, Location, RuleDocs, RuleMeta, Severity, Target};
