@@ -382,34 +382,47 @@ pub(crate) struct HeredocMarker {
 
 /// The heredoc markers of a logical instruction line, as BuildKit finds them: the instruction
 /// must be RUN, COPY or ADD (directly or after ONBUILD) in shell form, and each word matching
-/// `^[0-9]*<<(-?)([^<]+)$` opens a heredoc whose delimiter is the unquoted rest. Also returns
-/// where every word starting with `[0-9]*<<` has its `<<` (heredoc or not, JSON form or not).
+/// `^[0-9]*<<(-?)([^<]+)$` opens a heredoc whose delimiter is the unquoted rest.
+///
+/// Also returns where to hide `<<` from parse-dockerfile: at every heredoc marker, and at every
+/// blank-separated token starting with `<<` (parse-dockerfile splits without quotes, so it can
+/// see a heredoc where BuildKit sees a quoted word).
 pub(crate) fn heredoc_markers(line: &str) -> (Vec<HeredocMarker>, Vec<usize>) {
-    let words = raw_words(line);
+    let tokens = blank_tokens(line);
     let mut index = 0;
-    let keyword = |i: usize| words.get(i).map(|&(s, e)| line[s..e].to_ascii_uppercase());
-    if keyword(index).as_deref() == Some("ONBUILD") {
+    let token_is = |i: usize, names: &[&str]| {
+        tokens.get(i).is_some_and(|&(s, e)| names.iter().any(|n| line[s..e].eq_ignore_ascii_case(n)))
+    };
+    if token_is(index, &["ONBUILD"]) {
         index += 1;
     }
-    if !matches!(keyword(index).as_deref(), Some("RUN" | "COPY" | "ADD")) {
+    if !token_is(index, &["RUN", "COPY", "ADD"]) {
         return (Vec::new(), Vec::new());
     }
+    let keyword_end = tokens[index].1;
     index += 1;
-    while words.get(index).is_some_and(|&(s, _)| line[s..].starts_with("--")) {
+    while tokens.get(index).is_some_and(|&(s, _)| line[s..].starts_with("--")) {
         index += 1;
     }
-    let arguments = &words[index.min(words.len())..];
-    let is_json = arguments.first().is_some_and(|&(s, _)| is_json_string_array(&line[s..]));
+    let arguments = &tokens[index.min(tokens.len())..];
+    if arguments.first().is_some_and(|&(s, _)| is_json_string_array(&line[s..])) {
+        return (Vec::new(), Vec::new()); // exec form: no heredocs, and parse-dockerfile reads JSON
+    }
+    let mut hidden: Vec<usize> =
+        arguments.iter().filter(|&&(s, _)| line[s..].starts_with("<<")).map(|&(s, _)| s).collect();
+
+    // BuildKit's words: quotes and escapes keep blanks inside a word.
+    let words = raw_words(&line[keyword_end..]);
+    let mut first_argument = 0;
+    while words.get(first_argument).is_some_and(|&(s, _)| line[keyword_end + s..].starts_with("--")) {
+        first_argument += 1;
+    }
     let mut markers = Vec::new();
-    let mut hidden = Vec::new();
-    for &(start, end) in arguments {
+    for &(start, end) in &words[first_argument.min(words.len())..] {
+        let (start, end) = (keyword_end + start, keyword_end + end);
         let word = &line[start..end];
         let digits = word.bytes().take_while(u8::is_ascii_digit).count();
         let Some(after) = word[digits..].strip_prefix("<<") else { continue };
-        hidden.push(start + digits);
-        if is_json {
-            continue;
-        }
         let (strip_tabs, rest) = match after.strip_prefix('-') {
             Some(rest) => (true, rest),
             None => (false, after),
@@ -422,9 +435,30 @@ pub(crate) fn heredoc_markers(line: &str) -> (Vec<HeredocMarker>, Vec<usize>) {
             continue;
         }
         let quoted = delimiter != rest;
+        hidden.push(start + digits);
         markers.push(HeredocMarker { at: start + digits, delimiter, quoted, strip_tabs });
     }
     (markers, hidden)
+}
+
+/// Blank-separated tokens, no quoting: how parse-dockerfile splits flags and COPY sources.
+fn blank_tokens(line: &str) -> Vec<(usize, usize)> {
+    let bytes = line.as_bytes();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        while i < bytes.len() && (is_blank(bytes[i]) || bytes[i] == b'\n') {
+            i += 1;
+        }
+        let start = i;
+        while i < bytes.len() && !(is_blank(bytes[i]) || bytes[i] == b'\n') {
+            i += 1;
+        }
+        if i > start {
+            tokens.push((start, i));
+        }
+    }
+    tokens
 }
 
 /// True when `text` is a JSON array of strings and nothing follows it but blanks: the exec
@@ -448,7 +482,14 @@ fn is_json_string_array(text: &str) -> bool {
             match bytes.get(i) {
                 None => return false,
                 Some(b'"') => break,
-                Some(b'\\') => i += 2,
+                Some(b'\\') => match bytes.get(i + 1) {
+                    Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
+                    Some(b'u') => match json_unicode_escape(bytes, i) {
+                        Some(next) => i = next,
+                        None => return false,
+                    },
+                    _ => return false,
+                },
                 Some(&b) if b < 0x20 => return false,
                 Some(_) => i += 1,
             }
@@ -459,6 +500,26 @@ fn is_json_string_array(text: &str) -> bool {
             Some(b']') => return skip_blanks_and_newlines(bytes, i + 1) == bytes.len(),
             _ => return false,
         }
+    }
+}
+
+/// The `\uXXXX` escape at `i` (a surrogate pair counts as one): the index after it, or `None`
+/// when JSON parsers reject it (bad hex, lone surrogate).
+fn json_unicode_escape(bytes: &[u8], i: usize) -> Option<usize> {
+    let hex = |at: usize| {
+        let digits = bytes.get(at..at + 4)?;
+        u16::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
+    };
+    let unit = hex(i + 2)?;
+    match unit {
+        0xDC00..=0xDFFF => None,
+        0xD800..=0xDBFF => {
+            if bytes.get(i + 6..i + 8) != Some(b"\\u") {
+                return None;
+            }
+            matches!(hex(i + 8)?, 0xDC00..=0xDFFF).then_some(i + 12)
+        }
+        _ => Some(i + 6),
     }
 }
 

@@ -221,16 +221,9 @@ impl Lowering<'_> {
                 pd::Source::Path(path) => {
                     let start = path.span.start + self.base;
                     let end = path.span.end + self.base;
-                    let hidden = scanned.is_some_and(|s| s.hidden_markers.iter().any(|m| (start..end).contains(m)));
                     match scanned_heredocs.iter().find(|h| (start..end).contains(&h.marker)) {
                         Some(h) => heredocs.push(heredoc(h)),
-                        // parse-dockerfile saw `__` for a `<<` that is no heredoc: read the source.
-                        None if hidden => {
-                            let span = self.span(&path.span);
-                            let (text, _) = logical_text(self.src, span, self.escape);
-                            words.push(Word { value: unquote(&text, self.escape), span });
-                        }
-                        None => words.push(self.lexed_word(path)),
+                        None => words.push(self.copy_word(path, scanned)),
                     }
                 }
                 // The line pass neutralises heredocs before parse-dockerfile sees them, so this is
@@ -254,7 +247,7 @@ impl Lowering<'_> {
         CopyAdd {
             sources: words,
             heredocs,
-            dest: self.lexed_word(dest),
+            dest: self.copy_word(dest, scanned),
             from: flag_word("from"),
             chown: flag_value(options, "chown"),
             chmod: flag_value(options, "chmod"),
@@ -262,6 +255,18 @@ impl Lowering<'_> {
             parents: bool_flag("parents"),
             checksum: flag_value(options, "checksum"),
         }
+    }
+
+    /// A COPY/ADD path. Where the line pass hid a `<<` from parse-dockerfile (a word that is no
+    /// heredoc), parse-dockerfile saw `__`: read the word from the source instead.
+    fn copy_word(&self, word: &pd::UnescapedString<'_>, scanned: Option<&ScannedInstruction>) -> Word {
+        let span = self.span(&word.span);
+        let hidden = scanned.is_some_and(|s| s.hidden_markers.iter().any(|&m| span.range().contains(&m)));
+        if !hidden {
+            return self.lexed_word(word);
+        }
+        let (text, _) = logical_text(self.src, span, self.escape);
+        Word { value: unquote(&text, self.escape), span }
     }
 
     /// ENV and LABEL arguments: `key=value ...`, or the legacy `KEY value with spaces` form

@@ -122,6 +122,12 @@ fn hostile_inputs_never_panic() {
         b"FROM a\nCOPY [ <<EOF /x ]\nEOF\n".to_vec(),
         b"FROM a\nCOPY <<<x /y\nRUN [\"a\tb\", \"<<EOF\"]\n".to_vec(),
         b"FROM a\nRUN x \\\n   \n".to_vec(),
+        // Found by the fuzzer: a quote in a flag hides the heredoc from BuildKit's quote-aware
+        // split, not from parse-dockerfile's.
+        b"FROM a\nRUN --mount=type=bind,source='out,target=/x <<EOT\n  set -e\nEOT\n".to_vec(),
+        b"FROM a\nRUN --mount=source='a <<EOF' <<EOT\nx\nEOT\n".to_vec(),
+        b"FROM a\nCOPY \"a <<b\" <<c /d\nc\n".to_vec(),
+        b"FROM a\nCOPY [\"<<a\", \"\\ud800\"] <<b\n".to_vec(),
     ];
     for input in inputs {
         let result = std::panic::catch_unwind(|| parse(&input, &ParseLimits::default()));
