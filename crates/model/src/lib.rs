@@ -3,6 +3,7 @@
 //! depend on it.
 
 mod checklist;
+mod compose;
 mod container;
 mod finding;
 mod redact;
@@ -10,6 +11,7 @@ mod report;
 mod rule;
 
 pub use checklist::{ChecklistItem, CHECKLIST};
+pub use compose::{ComposeNetwork, ComposeProject, ComposeResource, ComposeService, ComposeVolume, ResourceSource};
 pub use container::*;
 pub use finding::{Finding, Location};
 pub use redact::redact;
