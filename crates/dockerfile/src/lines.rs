@@ -5,8 +5,9 @@
 //! after RUN's flags (one per RUN), so this pass owns both: it records every comment, reads every
 //! heredoc the way BuildKit does (`heredocsFromLine`: any word `[n]<<[-]DELIM` of a RUN, COPY or
 //! ADD in shell form, ONBUILD included), and hands parse-dockerfile a copy of the text where the
-//! heredoc bodies are blanked and their `<<` neutralised. Blanking keeps every byte offset, so
-//! spans from parse-dockerfile still point into the original source.
+//! heredoc bodies are blanked and every `<<` it could take for a heredoc is turned into `__`.
+//! Both keep every byte offset, so spans from parse-dockerfile still point into the original
+//! source; the few values read from a changed word are taken from the source instead.
 //!
 //! Continuation rules mirror parse-dockerfile (itself modelled on BuildKit): an escape character
 //! followed by the line end (optionally after blanks) joins the next line; the blank lines and
@@ -28,8 +29,9 @@ pub(crate) struct ScannedInstruction {
     /// End of the whole instruction, heredoc bodies and terminators included.
     pub end: usize,
     pub heredocs: Vec<ScannedHeredoc>,
-    /// Offsets of every `<<` that starts a word of a RUN/COPY/ADD line, heredoc or not: all are
-    /// hidden from parse-dockerfile so that only this pass decides what a heredoc is.
+    /// Offsets of the `<<` of every heredoc marker and of every blank-separated token starting
+    /// with `<<` in a RUN/COPY/ADD line: all are hidden from parse-dockerfile so that only this
+    /// pass decides what a heredoc is.
     pub hidden_markers: Vec<usize>,
 }
 
