@@ -293,6 +293,19 @@ fn other_rules_than(keep: &str) -> Vec<String> {
 }
 
 #[test]
+fn trusted_registries_from_the_config_reach_the_rules() {
+    let dir = tempdir();
+    write(dir.path(), "a.Dockerfile", "FROM debian:12\n");
+    write(dir.path(), "b.Dockerfile", "FROM ghcr.io/acme/base:1.2\n");
+    // DKF043 (untrusted-registry, hadolint's DL3026) is silent without a list.
+    let run = scan_json(dir.path(), &["a.Dockerfile", "b.Dockerfile"]);
+    assert_eq!(run.findings_of("DKF043"), vec![]);
+    write(dir.path(), "rampart.toml", "trusted-registries = [\"ghcr.io/acme\"]\n");
+    let run = scan_json(dir.path(), &["--config", "rampart.toml", "a.Dockerfile", "b.Dockerfile"]);
+    assert_eq!(run.findings_of("DKF043"), vec![("a.Dockerfile".to_string(), 1)]);
+}
+
+#[test]
 fn config_is_found_in_parent_directories_up_to_the_git_root() {
     let dir = tempdir();
     let repo = dir.path().join("repo");
