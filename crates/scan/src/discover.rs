@@ -1,8 +1,10 @@
-//! Which files `rampart scan` analyses: Dockerfiles under the given directories (respecting
+//! Which files `rampart scan` analyses: Dockerfiles, and shell scripts, Makefiles and Markdown
+//! (for the container command lines in them), under the given directories (respecting
 //! `.gitignore`, `.ignore`, `.rampartignore` and the config's `exclude`), and any file named on
 //! the command line whatever its name or those rules.
 
 use crate::config::PathMatcher;
+use crate::scripts::is_command_file_name;
 use rampart_model::InputError;
 use std::path::{Path, PathBuf};
 
@@ -63,7 +65,7 @@ pub fn discover(paths: &[PathBuf], exclude: Option<&PathMatcher>) -> Discovered 
             match entry {
                 Ok(entry) => {
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                    if is_file && entry.file_name().to_str().is_some_and(is_dockerfile_name) {
+                    if is_file && entry.file_name().to_str().is_some_and(|n| is_dockerfile_name(n) || is_command_file_name(n)) {
                         files.push(entry.into_path());
                     }
                 }

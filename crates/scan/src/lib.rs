@@ -4,6 +4,7 @@
 
 mod config;
 mod discover;
+mod scripts;
 mod select;
 mod suppress;
 
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 pub use config::{find_config, parse_size, Config, ConfigError, FailOn, PathIgnore, PathMatcher, CONFIG_FILE_NAME};
 pub use discover::{discover, is_dockerfile_name, Discovered};
+pub use scripts::is_command_file_name;
 pub use select::{rules_named, RuleSelector};
 pub use suppress::FileSuppressions;
 
@@ -142,6 +144,13 @@ fn scan_file(path: &Path, options: &ScanOptions) -> FileOutcome {
             return FileOutcome { error: Some(InputError { path: display, line: None, column: None, message }), ..Default::default() };
         }
     };
+    // Shell scripts, Makefiles and Markdown are read for the container command lines in them.
+    let named_as_dockerfile = path.file_name().and_then(|n| n.to_str()).is_some_and(is_dockerfile_name);
+    if !named_as_dockerfile {
+        if let Some(kind) = scripts::command_file_kind(path, &bytes) {
+            return scripts::scan_command_file(path, display, &bytes, kind, options);
+        }
+    }
     if let Some(line) = binary_content_line(&bytes) {
         let message = "binary file (contains a NUL byte), not a Dockerfile".to_string();
         return FileOutcome { error: Some(InputError { path: display, line: Some(line), column: None, message }), ..Default::default() };

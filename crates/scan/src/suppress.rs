@@ -173,21 +173,29 @@ impl FileSuppressions {
                 (inst.line, dockerfile.line_col(last_byte).0.max(inst.line))
             })
             .collect();
-        let comment_lines: HashSet<u32> = dockerfile.comments.iter().map(|c| c.line).collect();
+        let comments: Vec<(u32, &str)> = dockerfile.comments.iter().map(|c| (c.line, c.text.as_str())).collect();
+        FileSuppressions::from_comments(path, &comments, &instruction_lines)
+    }
+
+    /// Reads ignore comments of any file: `comments` are (line, text after `#`, trimmed) and
+    /// `targets` the (first, last) lines of what a comment right above can silence, in order
+    /// (Dockerfile instructions, `docker run` command lines in a script).
+    pub fn from_comments(path: &str, comments: &[(u32, &str)], targets: &[(u32, u32)]) -> FileSuppressions {
+        let comment_lines: HashSet<u32> = comments.iter().map(|(line, _)| *line).collect();
         let notice = |kind: &str, line: u32, message: String| Notice { kind: kind.into(), path: path.to_string(), line: Some(line), message };
 
         let mut pragmas = Vec::new();
         let mut notices = Vec::new();
-        for comment in &dockerfile.comments {
-            let (dialect, file_wide, codes, reason) = match parse_pragma(&comment.text) {
+        for &(comment_line, comment_text) in comments {
+            let (dialect, file_wide, codes, reason) = match parse_pragma(comment_text) {
                 PragmaText::None => continue,
                 PragmaText::Malformed(message) => {
-                    notices.push(notice("invalid-ignore", comment.line, message));
+                    notices.push(notice("invalid-ignore", comment_line, message));
                     continue;
                 }
                 PragmaText::Ignore { dialect, file_wide, codes, reason } => (dialect, file_wide, codes, reason),
             };
-            let scope = if file_wide { Scope::File } else { attach(comment.line, &instruction_lines, &comment_lines) };
+            let scope = if file_wide { Scope::File } else { attach(comment_line, targets, &comment_lines) };
             let codes: Vec<(RuleSelector, bool)> = codes.iter().map(|code| (RuleSelector::new(code), false)).collect();
             for (selector, _) in &codes {
                 // hadolint comments also name hadolint and ShellCheck checks rampart does not
@@ -195,16 +203,16 @@ impl FileSuppressions {
                 if !selector.is_known() && dialect == Dialect::Rampart {
                     notices.push(notice(
                         "unknown-rule",
-                        comment.line,
+                        comment_line,
                         format!("no rule is named `{}` (see `rampart rules`)", selector.written),
                     ));
                 }
             }
-            let pragma = Pragma { line: comment.line, dialect, scope, codes };
+            let pragma = Pragma { line: comment_line, dialect, scope, codes };
             if dialect == Dialect::Rampart && reason.is_none() {
                 notices.push(notice(
                     "ignore-without-reason",
-                    comment.line,
+                    comment_line,
                     format!("`{}` has no `reason=...`: say why, so a reviewer can tell a deliberate exception from a forgotten one", pragma.form()),
                 ));
             }
