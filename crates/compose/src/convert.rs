@@ -4,6 +4,7 @@
 //! text means the same thing everywhere; a value compose would refuse is an error here too.
 
 use crate::loader::{error_at, Loader};
+use crate::paths::normalize;
 use crate::yaml::{Node, ScalarKind, Value};
 use crate::Diagnostic;
 use rampart_model::{
@@ -465,6 +466,11 @@ impl ServiceConverter<'_, '_, '_> {
             }
             _ => parse_volume_short(scalar_text(item).unwrap_or_default()).map_err(|e| bad(item, &path, e))?,
         };
+        // Relative bind sources are relative to the project directory: what the host exposes is
+        // the resolved path (`../../../../etc` is `/etc`); `source` stays as written.
+        if let Some(host_path) = mount.host_path.as_deref().filter(|p| p.starts_with('.')) {
+            mount.host_path = Some(normalize(&self.loader.absolute_project_dir.join(host_path)).display().to_string());
+        }
         // A named volume declared as a bind of a host directory exposes that directory.
         if mount.kind == MountKind::Volume && mount.host_path.is_none() {
             if let Some(device) = mount.source.as_deref().and_then(|s| self.project.volume(s)).and_then(|v| v.bind_device.as_ref()) {

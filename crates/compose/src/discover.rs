@@ -42,6 +42,50 @@ pub fn is_compose_file_name(name: &str) -> bool {
     DEFAULT_FILE_NAMES.contains(&name) || OVERRIDE_FILE_NAMES.contains(&name)
 }
 
+/// A YAML file whose name says compose: the default names and the usual variants
+/// (`docker-compose.prod.yml`, `compose.dev.yaml`, `app.compose.yml`).
+pub fn looks_like_compose_file(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    (lower.ends_with(".yml") || lower.ends_with(".yaml")) && lower.contains("compose")
+}
+
+/// Groups compose files found under directories into what `docker compose` would load: in each
+/// directory the main default file with its override, and every other compose file alone.
+/// Projects come out in path order.
+pub fn group_projects(files: &[PathBuf]) -> Vec<Vec<PathBuf>> {
+    let mut sorted: Vec<&PathBuf> = files.iter().collect();
+    sorted.sort();
+    sorted.dedup();
+    let name_of = |path: &Path| path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+    let dir_of = |path: &Path| path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut projects: Vec<Vec<PathBuf>> = Vec::new();
+    let mut used: Vec<&PathBuf> = Vec::new();
+    for path in &sorted {
+        let dir = dir_of(path);
+        let in_dir = |names: &[&str]| {
+            names.iter().find_map(|name| sorted.iter().copied().find(|p| dir_of(p) == dir && name_of(p) == *name))
+        };
+        if let Some(main) = in_dir(&DEFAULT_FILE_NAMES) {
+            if main == *path {
+                let mut project = vec![main.clone()];
+                used.push(main);
+                if let Some(override_file) = in_dir(&OVERRIDE_FILE_NAMES) {
+                    project.push(override_file.clone());
+                    used.push(override_file);
+                }
+                projects.push(project);
+            }
+        }
+    }
+    for path in sorted {
+        if !used.contains(&path) {
+            projects.push(vec![path.clone()]);
+        }
+    }
+    projects.sort();
+    projects
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,5 +103,34 @@ mod tests {
         assert_eq!(found.ignored, vec![dir.path().join("docker-compose.yml")]);
         assert_eq!(found.files().len(), 2);
         assert!(is_compose_file_name("compose.override.yaml") && !is_compose_file_name("compose.prod.yaml"));
+    }
+
+    #[test]
+    fn groups_a_main_file_with_its_override_and_leaves_the_rest_alone() {
+        let files: Vec<PathBuf> = [
+            "a/docker-compose.yml",
+            "a/docker-compose.override.yml",
+            "a/docker-compose.prod.yml",
+            "b/compose.override.yaml",
+            "c/compose.yaml",
+            "c/docker-compose.yml",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        let projects = group_projects(&files);
+        let names: Vec<Vec<&str>> = projects.iter().map(|p| p.iter().filter_map(|f| f.to_str()).collect()).collect();
+        assert_eq!(
+            names,
+            vec![
+                vec!["a/docker-compose.prod.yml"],
+                vec!["a/docker-compose.yml", "a/docker-compose.override.yml"],
+                vec!["b/compose.override.yaml"],
+                vec!["c/compose.yaml"],
+                vec!["c/docker-compose.yml"],
+            ]
+        );
+        assert!(looks_like_compose_file("docker-compose.prod.YML") && looks_like_compose_file("app.compose.yaml"));
+        assert!(!looks_like_compose_file("compose.json") && !looks_like_compose_file("values.yaml"));
     }
 }

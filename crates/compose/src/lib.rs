@@ -25,7 +25,10 @@ mod source;
 pub mod yaml;
 
 pub use convert::shell_words;
-pub use discover::{find_project_files, is_compose_file_name, ProjectFiles, DEFAULT_FILE_NAMES, OVERRIDE_FILE_NAMES};
+pub use discover::{
+    find_project_files, group_projects, is_compose_file_name, looks_like_compose_file, ProjectFiles, DEFAULT_FILE_NAMES,
+    OVERRIDE_FILE_NAMES,
+};
 pub use interpolate::{substitute, InterpolationError, Lookup, Substituted};
 pub use source::{FileSource, FileSystem, MemoryFiles, ReadError};
 

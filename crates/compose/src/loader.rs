@@ -23,6 +23,9 @@ pub(crate) struct Loader<'a> {
     /// Process variables over the `.env` file's.
     pub env: HashMap<String, String>,
     pub project_dir: PathBuf,
+    /// The same, absolute (lexically, from the working directory), for the host paths mounts
+    /// expose.
+    pub absolute_project_dir: PathBuf,
     pub warnings: Vec<Diagnostic>,
     pub sources: Vec<SourceFile>,
     /// Unset variables already warned about (compose repeats itself; once is enough).
@@ -56,6 +59,7 @@ impl<'a> Loader<'a> {
             options,
             source,
             env: HashMap::new(),
+            absolute_project_dir: std::path::absolute(&project_dir).map(|p| normalize(&p)).unwrap_or_else(|_| project_dir.clone()),
             project_dir,
             warnings: Vec::new(),
             sources: Vec::new(),

@@ -156,7 +156,9 @@ fn extends_in_the_same_file_and_another_file() {
     // The other file's relative bind source is relative to that file.
     let mount = shared.mounts.first().expect("mount");
     assert_eq!(mount.value.kind, MountKind::Bind);
-    assert_eq!(mount.value.host_path.as_deref(), Some("./common/data"));
+    assert_eq!(mount.value.source.as_deref(), Some("./common/data"));
+    let host_path = mount.value.host_path.as_deref().unwrap_or_default();
+    assert!(host_path.starts_with('/') && host_path.ends_with("tests/fixtures/extends/common/data"), "{host_path}");
     assert_eq!(shared.image.as_ref().map(|i| i.value.clone()), Some("example/shared:1".into()));
 }
 
@@ -359,4 +361,20 @@ fn bare_environment_names_take_the_compose_environment() {
     assert_eq!(env(web, "TOKEN").value.value.as_deref(), Some("t"));
     assert!(env(web, "TOKEN").value.from_variable);
     assert_eq!(env(web, "OTHER").value.value, None);
+}
+
+#[test]
+fn relative_bind_sources_expose_the_resolved_host_path() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path().join("a/b");
+    std::fs::create_dir_all(&project).expect("mkdir");
+    let depth = project.components().count() + 2;
+    let escape = vec![".."; depth].join("/");
+    let text = format!("services:\n  web:\n    image: nginx\n    volumes:\n      - {escape}/etc:/host-etc\n      - ./data:/data\n");
+    std::fs::write(project.join("compose.yaml"), text).expect("write");
+    let loaded = load(&[project.join("compose.yaml")], &LoadOptions::default()).expect("loads");
+    let web = service(&loaded.project, "web");
+    assert_eq!(web.mounts[0].value.host_path.as_deref(), Some("/etc"));
+    assert_eq!(web.mounts[0].value.source.as_deref(), Some(format!("{escape}/etc").as_str()));
+    assert_eq!(web.mounts[1].value.host_path, Some(project.join("data").display().to_string()));
 }

@@ -1,5 +1,5 @@
-//! Which files `rampart scan` analyses: Dockerfiles, and shell scripts, Makefiles and Markdown
-//! (for the container command lines in them), under the given directories (respecting
+//! Which files `rampart scan` analyses: Dockerfiles, compose files (grouped into projects), and
+//! shell scripts, Makefiles and Markdown (for the container command lines in them), under the given directories (respecting
 //! `.gitignore`, `.ignore`, `.rampartignore` and the config's `exclude`), and any file named on
 //! the command line whatever its name or those rules.
 
@@ -11,7 +11,15 @@ use std::path::{Path, PathBuf};
 pub struct Discovered {
     /// In a stable order: by path.
     pub files: Vec<PathBuf>,
+    /// Compose projects: each the `-f` list `docker compose` would use (a directory's main file
+    /// and its override, or one compose file alone), in path order.
+    pub compose: Vec<Vec<PathBuf>>,
     pub errors: Vec<InputError>,
+}
+
+/// A YAML file whose name says compose (`compose.yaml`, `docker-compose.prod.yml`, ...).
+fn is_compose_name(path: &Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(rampart_compose::looks_like_compose_file)
 }
 
 /// `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `*.dockerfile`, `Containerfile`, `Containerfile.*`.
@@ -36,6 +44,8 @@ fn is_vcs_dir(name: &std::ffi::OsStr) -> bool {
 pub fn discover(paths: &[PathBuf], exclude: Option<&PathMatcher>) -> Discovered {
     let mut files = Vec::new();
     let mut errors = Vec::new();
+    let mut compose_found = Vec::new();
+    let mut compose = Vec::new();
     for root in paths {
         let meta = match std::fs::metadata(root) {
             Ok(meta) => meta,
@@ -45,7 +55,12 @@ pub fn discover(paths: &[PathBuf], exclude: Option<&PathMatcher>) -> Discovered 
             }
         };
         if !meta.is_dir() {
-            files.push(root.clone());
+            if is_compose_name(root) {
+                // Named on the command line: loaded alone, as `docker compose -f FILE` would.
+                compose.push(vec![root.clone()]);
+            } else {
+                files.push(root.clone());
+            }
             continue;
         }
         let exclude = exclude.cloned();
@@ -67,6 +82,8 @@ pub fn discover(paths: &[PathBuf], exclude: Option<&PathMatcher>) -> Discovered 
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
                     if is_file && entry.file_name().to_str().is_some_and(|n| is_dockerfile_name(n) || is_command_file_name(n)) {
                         files.push(entry.into_path());
+                    } else if is_file && is_compose_name(entry.path()) {
+                        compose_found.push(entry.into_path());
                     }
                 }
                 Err(e) => errors.push(walk_error(root, e)),
@@ -75,7 +92,10 @@ pub fn discover(paths: &[PathBuf], exclude: Option<&PathMatcher>) -> Discovered 
     }
     files.sort();
     files.dedup();
-    Discovered { files, errors }
+    compose.extend(rampart_compose::group_projects(&compose_found));
+    compose.sort();
+    compose.dedup();
+    Discovered { files, compose, errors }
 }
 
 fn error(path: &Path, message: String) -> InputError {

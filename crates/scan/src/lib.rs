@@ -2,6 +2,7 @@
 //! (files in parallel), apply ignore comments and the configuration, and hand back one
 //! [`Report`].
 
+mod compose;
 mod config;
 mod discover;
 mod scripts;
@@ -116,9 +117,10 @@ struct FileOutcome {
 /// Scans `options.paths`. Unreadable or unparsable files become [`InputError`]s and the scan
 /// goes on with the others.
 pub fn scan(options: &ScanOptions) -> ScanResult {
-    let Discovered { files, mut errors } = discover(&options.paths, options.exclude.as_ref());
+    let Discovered { files, compose, mut errors } = discover(&options.paths, options.exclude.as_ref());
     // Files are independent, so they are checked in parallel; collecting keeps their order.
-    let outcomes: Vec<FileOutcome> = files.par_iter().map(|path| scan_file(path, options)).collect();
+    let mut outcomes: Vec<FileOutcome> = files.par_iter().map(|path| scan_file(path, options)).collect();
+    outcomes.extend(compose.par_iter().map(|project| compose::scan_project(project, options)).collect::<Vec<_>>());
 
     let mut findings = Vec::new();
     let mut notices = options.notices.clone();
