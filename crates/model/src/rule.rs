@@ -105,6 +105,8 @@ pub enum Target {
     Dockerfile,
     /// A `ContainerSpec`: a `docker run` command line, a compose service or a live container.
     Container,
+    /// A whole compose project: how its services, networks and secrets relate.
+    Compose,
 }
 
 impl Target {
@@ -112,6 +114,7 @@ impl Target {
         match self {
             Target::Dockerfile => "dockerfile",
             Target::Container => "container",
+            Target::Compose => "compose",
         }
     }
 }

@@ -43,6 +43,7 @@ fn fence_language(m: &RuleMeta) -> &'static str {
         // Container rules' examples are `docker run` command lines (or compose snippets, which
         // highlight acceptably as shell too).
         rampart_model::Target::Container => "sh",
+        rampart_model::Target::Compose => "yaml",
     }
 }
 

@@ -1,7 +1,7 @@
 //! What a rule sees (the facts and the user's settings) and where it reports.
 
 use rampart_dockerfile::{Dockerfile, Span};
-use rampart_model::{ContainerSpec, Finding, Location, Origin, RuleMeta, Sourced};
+use rampart_model::{ComposeProject, ContainerSpec, Finding, Location, Origin, RuleMeta, Sourced};
 
 /// User settings that change what some rules consider a problem (from `rampart.toml`).
 #[derive(Debug, Clone, Default)]
@@ -24,11 +24,28 @@ pub struct ContainerContext<'a> {
     pub settings: &'a Settings,
 }
 
-/// What a sink's findings are about: a Dockerfile (positions from spans) or a container
-/// (positions from the [`Origin`]s its values carry, else the container object).
+/// A loaded compose project, for rules about how its services, networks and secrets relate.
+pub struct ProjectContext<'a> {
+    pub project: &'a ComposeProject,
+    pub settings: &'a Settings,
+}
+
+impl ProjectContext<'_> {
+    /// How findings name the project when a value has no position: `compose:<name>`, or the
+    /// project's first file.
+    pub fn object(&self) -> String {
+        let name = self.project.name.as_ref().map(|n| n.value.clone());
+        format!("compose:{}", name.or_else(|| self.project.files.first().cloned()).unwrap_or_default())
+    }
+}
+
+/// What a sink's findings are about: a Dockerfile (positions from spans), a container
+/// (positions from the [`Origin`]s its values carry, else the container object), or a compose
+/// project (origins, else the project object).
 enum Subject<'a> {
     Dockerfile { dockerfile: &'a Dockerfile, path: &'a str },
     Container { spec: &'a ContainerSpec },
+    Project { object: String },
 }
 
 /// Collects one rule's findings, filling in the rule's metadata and turning spans into
@@ -49,6 +66,11 @@ impl<'a> Sink<'a> {
         Sink { meta, subject: Subject::Container { spec: cx.spec }, findings: Vec::new() }
     }
 
+    /// A sink for compose project rules.
+    pub fn for_project(meta: &'a RuleMeta, cx: &ProjectContext<'a>) -> Sink<'a> {
+        Sink { meta, subject: Subject::Project { object: cx.object() }, findings: Vec::new() }
+    }
+
     /// Reports a finding at `span` and returns it so the caller can add evidence and a fix.
     /// Without an explicit fix the first paragraph of the rule's Fix docs is used.
     /// (Spans are Dockerfile positions; on a container sink the finding names the container.)
@@ -67,6 +89,7 @@ impl<'a> Sink<'a> {
                 }
             }
             Subject::Container { spec } => container_location(spec, spec.origin.as_ref()),
+            Subject::Project { ref object } => object_location(object, None),
         };
         self.push(location, message.into())
     }
@@ -85,6 +108,7 @@ impl<'a> Sink<'a> {
         }
         let location = match self.subject {
             Subject::Container { spec } => container_location(spec, origin),
+            Subject::Project { ref object } => object_location(object, origin),
             Subject::Dockerfile { path, .. } => match origin {
                 Some(origin) => origin.location(),
                 None => Location { path: Some(path.to_string()), ..Location::default() },
@@ -99,7 +123,7 @@ impl<'a> Sink<'a> {
     pub fn report_container(&mut self, message: impl Into<String>) -> &mut Finding {
         let origin = match self.subject {
             Subject::Container { spec } => spec.origin.as_ref(),
-            Subject::Dockerfile { .. } => None,
+            Subject::Dockerfile { .. } | Subject::Project { .. } => None,
         };
         self.report_at(origin, message)
     }
@@ -120,8 +144,13 @@ impl<'a> Sink<'a> {
 /// Where a container finding goes: `origin` when there is one, always naming the container
 /// object so findings can be grouped per container (`container:web`, `service:web`).
 fn container_location(spec: &ContainerSpec, origin: Option<&Origin>) -> Location {
-    let object = if spec.object.is_empty() { "container".to_string() } else { spec.object.clone() };
+    let object = if spec.object.is_empty() { "container" } else { spec.object.as_str() };
+    object_location(object, origin)
+}
+
+/// `origin`'s location when there is one, naming `object` either way.
+fn object_location(object: &str, origin: Option<&Origin>) -> Location {
     let mut location = origin.map(Origin::location).unwrap_or_default();
-    location.object = Some(object);
+    location.object = Some(object.to_string());
     location
 }

@@ -12,7 +12,7 @@ mod context;
 pub mod helpers;
 pub mod secrets;
 
-pub use context::{ContainerContext, DockerfileContext, Settings, Sink};
+pub use context::{ContainerContext, DockerfileContext, ProjectContext, Settings, Sink};
 pub use rampart_model::{Category, Finding, Location, RuleDocs, RuleMeta, Severity, Target};
 
 /// A rule: its metadata and its check.
@@ -26,13 +26,15 @@ pub enum Check {
     Dockerfile(fn(&DockerfileContext<'_>, &mut Sink<'_>)),
     /// Over one `ContainerSpec`: a `docker run` line, a compose service or a live container.
     Container(fn(&ContainerContext<'_>, &mut Sink<'_>)),
+    /// Over a whole compose project: how its services, networks and secrets relate.
+    Project(fn(&ProjectContext<'_>, &mut Sink<'_>)),
 }
 
 /// What rule files import.
 pub(crate) mod prelude {
     pub use crate::helpers;
     pub use crate::container;
-    pub use crate::{Check, ContainerContext, DockerfileContext, Rule, Sink};
+    pub use crate::{Check, ContainerContext, DockerfileContext, ProjectContext, Rule, Sink};
     pub use rampart_model::{NetworkMode, RestartPolicy, SecurityOpt};
     pub use rampart_dockerfile::{
         BaseRef, Command, CommandForm, Dockerfile, Instruction, Joiner, Kind, ShellScript, Span, Stage,
@@ -72,6 +74,18 @@ pub fn check_container<'r>(cx: &ContainerContext<'_>, rules: impl IntoIterator<I
     for rule in rules {
         let Check::Container(check) = rule.check else { continue };
         let mut sink = Sink::for_container(&rule.meta, cx);
+        check(cx, &mut sink);
+        findings.extend(sink.into_findings());
+    }
+    findings
+}
+
+/// Runs every compose project rule in `rules` over `cx`.
+pub fn check_project<'r>(cx: &ProjectContext<'_>, rules: impl IntoIterator<Item = &'r Rule>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in rules {
+        let Check::Project(check) = rule.check else { continue };
+        let mut sink = Sink::for_project(&rule.meta, cx);
         check(cx, &mut sink);
         findings.extend(sink.into_findings());
     }

@@ -7,12 +7,17 @@
 //!
 //! Container rules use `positive*.sh` / `negative*.sh`: shell scripts of `docker run` command
 //! lines, read with the `docker run` front end; `# expect: CODE` goes on the line above each
-//! command that must be flagged.
+//! command that must be flagged. Container and compose project rules also take compose files
+//! (`positive*.yml` / `negative*.yml`), loaded with the compose front end; there `# expect: CODE`
+//! goes on the line above the flagged line itself (the service key, the network, the value).
 //!
 //! Every rule must have at least one of each.
 
 use rampart_dockerfile::{parse, Dockerfile, ParseLimits};
-use rampart_rules::{check_container, check_dockerfile, ContainerContext, DockerfileContext, Rule, Settings, Target, RULES};
+use rampart_rules::{
+    check_container, check_dockerfile, check_project, ContainerContext, DockerfileContext, ProjectContext, Rule, Settings,
+    Target, RULES,
+};
 use rampart_runargs::{find_run_commands, SourceKind};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -79,6 +84,10 @@ fn every_rule_passes_its_fixtures() {
         }
         for path in &files {
             let file_name = name(path);
+            if file_name.ends_with(".yml") || file_name.ends_with(".yaml") {
+                check_compose_fixture(rule, path, &settings, &mut failures);
+                continue;
+            }
             if rule.meta.target == Target::Container {
                 check_container_fixture(rule, path, &settings, &mut failures);
                 continue;
@@ -162,6 +171,60 @@ fn check_container_fixture(rule: &Rule, path: &Path, settings: &Settings, failur
                 want.insert(start);
             }
             None => failures.push(format!("{code}/{file_name}: `# expect: {code}` on line {comment_line} has no command after it")),
+        }
+    }
+    if file_name.starts_with("positive") {
+        if want.is_empty() {
+            failures.push(format!("{code}/{file_name}: positive fixture has no `# expect: {code}`"));
+        }
+        if got != want {
+            failures.push(format!("{code}/{file_name}: flagged lines {got:?}, expected {want:?}"));
+        }
+        let rendered = rampart_report::render_plain(&findings, |p| (p == display_path).then(|| text.clone()));
+        insta::assert_snapshot!(format!("{code}_{}", file_name.replace('.', "_")), rendered);
+    } else if !got.is_empty() {
+        failures.push(format!("{code}/{file_name}: negative fixture flagged at lines {got:?}"));
+    }
+}
+
+/// A compose fixture: the file is loaded as a project; container rules check every service,
+/// project rules the whole project. Findings are compared by the line they point at.
+fn check_compose_fixture(rule: &Rule, path: &Path, settings: &Settings, failures: &mut Vec<String>) {
+    let code = rule.meta.code;
+    let file_name = name(path);
+    let display_path = format!("fixtures/{code}/{file_name}");
+    // Tests run in the crate's directory, so the relative path both reads the file and names it.
+    let loaded = match rampart_compose::load(&[PathBuf::from(&display_path)], &rampart_compose::LoadOptions::default()) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            failures.push(format!("{code}/{file_name}: does not load: {e}"));
+            return;
+        }
+    };
+    let findings = match rule.meta.target {
+        Target::Compose => check_project(&ProjectContext { project: &loaded.project, settings }, [rule]),
+        _ => loaded
+            .project
+            .services
+            .iter()
+            .flat_map(|service| check_container(&ContainerContext { spec: &service.spec, settings }, [rule]))
+            .collect(),
+    };
+    let text = std::fs::read_to_string(path).unwrap();
+    let got: BTreeSet<u32> = findings.iter().filter_map(|f| f.location.line).collect();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut want = BTreeSet::new();
+    for (index, line) in lines.iter().enumerate() {
+        let Some(codes) = line.trim().strip_prefix("# expect:") else { continue };
+        if !codes.split(',').any(|c| c.trim().eq_ignore_ascii_case(code)) {
+            continue;
+        }
+        let next = (index + 1..lines.len()).find(|&i| !lines[i].trim().is_empty() && !lines[i].trim().starts_with('#'));
+        match next {
+            Some(i) => {
+                want.insert(i as u32 + 1);
+            }
+            None => failures.push(format!("{code}/{file_name}: `# expect: {code}` on line {} has nothing after it", index + 1)),
         }
     }
     if file_name.starts_with("positive") {
