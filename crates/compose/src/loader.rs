@@ -107,6 +107,18 @@ impl<'a> Loader<'a> {
     /// Loads `files` in order into one project.
     pub fn load(mut self, files: &[PathBuf]) -> Result<Loaded, Diagnostic> {
         self.load_environment()?;
+        let root = self.load_root(files, &mut Vec::new())?;
+        schema::validate(&root).map_err(|e| error_at(&e.pos, legacy_format_hint(&root, e.message)))?;
+        if let Some(version) = root.get_entry("version") {
+            self.warnings.push(error_at(&version.key.at, "the attribute `version` is obsolete and ignored"));
+        }
+        let project = convert(&root, &mut self, files)?;
+        Ok(Loaded { project, warnings: self.warnings, sources: self.sources })
+    }
+
+    /// `files` merged into one tree. `including` is the chain of files whose `include:` led
+    /// here, to refuse cycles.
+    fn load_root(&mut self, files: &[PathBuf], including: &mut Vec<PathBuf>) -> Result<Node, Diagnostic> {
         let mut merged: Option<Node> = None;
         for path in files {
             let text = self.read(path).map_err(|e| file_error(path, format!("cannot read compose file: {e}")))?;
@@ -124,6 +136,7 @@ impl<'a> Loader<'a> {
                 let mut resets = Vec::new();
                 take_resets(&mut document, &mut Vec::new(), &mut resets);
                 self.interpolate(&mut document, &mut Vec::new())?;
+                self.apply_includes(&mut document, path, including)?;
                 let dir = parent_dir(path);
                 self.apply_extends(&mut document, &file, &dir, &resets)?;
                 merged = Some(match merged.take() {
@@ -138,16 +151,72 @@ impl<'a> Loader<'a> {
                 }
             }
         }
-        let Some(root) = merged.filter(|root| root.as_map().is_some_and(|m| !m.is_empty())) else {
-            let path = files.first().map(|p| p.display().to_string()).unwrap_or_default();
-            return Err(Diagnostic { path, line: None, column: None, message: "empty compose file".into() });
-        };
-        schema::validate(&root).map_err(|e| error_at(&e.pos, legacy_format_hint(&root, e.message)))?;
-        if let Some(version) = root.get_entry("version") {
-            self.warnings.push(error_at(&version.key.at, "the attribute `version` is obsolete and ignored"));
+        match merged.filter(|root| root.as_map().is_some_and(|m| !m.is_empty())) {
+            Some(root) => Ok(root),
+            None => {
+                let path = files.first().map(|p| p.display().to_string()).unwrap_or_default();
+                Err(Diagnostic { path, line: None, column: None, message: "empty compose file".into() })
+            }
         }
-        let project = convert(&root, &mut self, files)?;
-        Ok(Loaded { project, warnings: self.warnings, sources: self.sources })
+    }
+
+    /// `include:`: each entry is a compose project of its own (its files merged); its services,
+    /// networks, volumes, secrets and configs join this document, and a name defined on both
+    /// sides is an error, as in compose. The included project reads variables from this
+    /// project's environment; its relative paths are relative to its own directory.
+    fn apply_includes(&mut self, document: &mut Node, path: &Path, including: &mut Vec<PathBuf>) -> Result<(), Diagnostic> {
+        let Some(entries) = document.get("include").and_then(Node::as_seq).map(<[Node]>::to_vec) else { return Ok(()) };
+        let dir = parent_dir(path);
+        for entry in &entries {
+            let paths: Vec<&Node> = match &entry.value {
+                Value::Map(_) => entry.get("path").map(|p| match &p.value {
+                    Value::Seq(items) => items.iter().collect(),
+                    _ => vec![p],
+                }).unwrap_or_default(),
+                _ => vec![entry],
+            };
+            let files: Vec<PathBuf> = paths.iter().filter_map(|p| p.text()).map(|p| normalize(&dir.join(p))).collect();
+            let Some(first) = files.first().cloned() else { continue };
+            if including.contains(&first) || first == normalize(path) {
+                return Err(error_at(&entry.at, format!("`include` cycle: {} is already being loaded", first.display())));
+            }
+            including.push(normalize(path));
+            let included = self.load_root(&files, including);
+            including.pop();
+            let mut included = included.map_err(|e| {
+                if e.line.is_none() {
+                    error_at(&entry.at, format!("cannot include {}: {}", first.display(), e.message))
+                } else {
+                    e
+                }
+            })?;
+            let from_project = relative_to(&parent_dir(&first), &self.project_dir);
+            if let Some(services) = included.get_mut("services").and_then(Node::as_map_mut) {
+                for service in services.iter_mut() {
+                    rebase_service_paths(&mut service.value, &from_project);
+                }
+            }
+            for section in ["services", "networks", "volumes", "secrets", "configs"] {
+                let Some(imported) = included.get(section).and_then(Node::as_map) else { continue };
+                let imported = imported.to_vec();
+                let Some(root) = document.as_map_mut() else { continue };
+                if !root.iter().any(|e| e.name() == section) {
+                    let at = entry.at.clone();
+                    root.push(Entry { key: Node::str(section, at.clone()), value: Node::map(Vec::new(), at) });
+                }
+                let Some(target) = document.get_mut(section).and_then(Node::as_map_mut) else { continue };
+                for item in imported {
+                    if let Some(existing) = target.iter().find(|e| e.name() == item.name()) {
+                        return Err(error_at(
+                            &existing.key.at,
+                            format!("{section}.{} conflicts with the one imported from {}", item.name(), first.display()),
+                        ));
+                    }
+                    target.push(item);
+                }
+            }
+        }
+        Ok(())
     }
 
     fn yaml_limits(&self) -> YamlLimits {

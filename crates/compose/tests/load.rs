@@ -378,3 +378,25 @@ fn relative_bind_sources_expose_the_resolved_host_path() {
     assert_eq!(web.mounts[0].value.source.as_deref(), Some(format!("{escape}/etc").as_str()));
     assert_eq!(web.mounts[1].value.host_path, Some(project.join("data").display().to_string()));
 }
+
+#[test]
+fn include_adds_the_other_projects_resources() {
+    let loaded = load_ok(&["include/compose.yaml"], &[]);
+    let db = service(&loaded.project, "db");
+    assert_eq!(at(db.image.as_ref().expect("image")), ("compose.yaml".into(), 3, 12));
+    assert!(db.image.as_ref().and_then(|i| i.origin.as_ref()).is_some_and(|o| o.path.ends_with("include/db/compose.yaml")));
+    let host_path = db.mounts[0].value.host_path.clone().unwrap_or_default();
+    assert!(host_path.ends_with("include/db/data"), "{host_path}");
+    assert!(loaded.project.network("storage").is_some_and(|n| n.is_internal()));
+
+    let files = MemoryFiles::new()
+        .with("p/compose.yaml", "include: [other.yaml]\nservices:\n  db:\n    image: mine\n")
+        .with("p/other.yaml", "services:\n  db:\n    image: theirs\n");
+    let error = load_from(&[PathBuf::from("p/compose.yaml")], &LoadOptions::default(), &files).expect_err("conflict");
+    assert_eq!((error.line, error.column), (Some(3), Some(3)), "{error}");
+    let files = MemoryFiles::new()
+        .with("p/compose.yaml", "include: [other.yaml]\nservices: {}\n")
+        .with("p/other.yaml", "include: [compose.yaml]\nservices: {}\n");
+    let error = load_from(&[PathBuf::from("p/compose.yaml")], &LoadOptions::default(), &files).expect_err("cycle");
+    assert!(error.message.contains("`include` cycle"), "{error}");
+}
