@@ -1,5 +1,6 @@
 //! Compose projects in a scan: load each one like `docker compose` (rampart-compose), run the
-//! container rules over every service, and apply ignore comments and the configuration.
+//! container rules over every service and the project rules over the whole project (networks,
+//! secrets), and apply ignore comments and the configuration.
 //!
 //! Ignore comments in compose files are YAML comments on the line(s) directly above the line a
 //! finding points at (`# rampart ignore=CTR001 reason=...` above `privileged: true`, or above
@@ -11,7 +12,7 @@ use crate::suppress::FileSuppressions;
 use crate::{FileOutcome, ScanOptions, ScannedFile};
 use rampart_compose::{load, LoadOptions, SourceFile};
 use rampart_model::{InputError, Notice};
-use rampart_rules::{check_container, ContainerContext, RULES};
+use rampart_rules::{check_container, check_project, ContainerContext, ProjectContext, RULES};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -28,21 +29,25 @@ pub(crate) fn scan_project(files: &[PathBuf], options: &ScanOptions) -> FileOutc
         .iter()
         .map(|source| (source.path.clone(), suppressions_of(source)))
         .collect();
-    let mut outcome = FileOutcome::default();
+    let mut findings = Vec::new();
     for service in &loaded.project.services {
         let cx = ContainerContext { spec: &service.spec, settings: &options.settings };
-        for mut finding in check_container(&cx, RULES.iter().copied()) {
-            let path = finding.location.path.clone().unwrap_or_default();
-            let silenced = suppressions.get_mut(&path).is_some_and(|s| s.silences(&finding));
-            if silenced || options.policy.ignores(&finding, std::path::Path::new(&path)) {
-                outcome.suppressed += 1;
-                continue;
-            }
-            if let Some(severity) = options.policy.severity_of(&finding.rule) {
-                finding.severity = severity;
-            }
-            outcome.findings.push(finding);
+        findings.extend(check_container(&cx, RULES.iter().copied()));
+    }
+    let project_cx = ProjectContext { project: &loaded.project, settings: &options.settings };
+    findings.extend(check_project(&project_cx, RULES.iter().copied()));
+    let mut outcome = FileOutcome::default();
+    for mut finding in findings {
+        let path = finding.location.path.clone().unwrap_or_default();
+        let silenced = suppressions.get_mut(&path).is_some_and(|s| s.silences(&finding));
+        if silenced || options.policy.ignores(&finding, std::path::Path::new(&path)) {
+            outcome.suppressed += 1;
+            continue;
         }
+        if let Some(severity) = options.policy.severity_of(&finding.rule) {
+            finding.severity = severity;
+        }
+        outcome.findings.push(finding);
     }
     for warning in loaded.warnings {
         outcome.notices.push(Notice { kind: "compose".into(), path: warning.path, line: warning.line, message: warning.message });
