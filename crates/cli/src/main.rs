@@ -1,9 +1,10 @@
 //! The `rampart` binary: argument parsing and exit codes only; the work is in the libraries.
 
+mod color;
 mod rules_cmd;
 
 use clap::{Parser, Subcommand};
-use rampart_model::Report;
+use rampart_model::{Report, RuleMeta};
 use rampart_report::{render, Format, RenderOptions};
 use rampart_scan::{find_config, parse_size, scan, Config, FailOn, ScanOptions};
 use std::collections::HashMap;
@@ -104,8 +105,10 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<u8> {
     let sources: HashMap<&str, &str> = result.files.iter().map(|f| (f.path.as_str(), f.text.as_str())).collect();
     let source = |path: &str| sources.get(path).map(|s| s.to_string());
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let text = render(&result.report, format, &RenderOptions { color, source: &source });
+    let color = color::use_color_from_env(to_terminal);
+    let rules: Vec<&RuleMeta> = rampart_rules::RULES.iter().map(|rule| &rule.meta).collect();
+    let files: Vec<&str> = result.files.iter().map(|file| file.path.as_str()).collect();
+    let text = render(&result.report, format, &RenderOptions { color, source: &source, rules: &rules, files: &files });
     // Input errors are part of every format; they also go to stderr, where CI logs show them,
     // unless the terminal report on stdout already lists them.
     if args.output.is_some() || format != Format::Tty {

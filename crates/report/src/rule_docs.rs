@@ -47,14 +47,16 @@ fn fence_language(m: &RuleMeta) -> &'static str {
     }
 }
 
-/// The Markdown rules table for the README and docs/rules/README.md.
-pub fn rules_table<'a>(rules: impl IntoIterator<Item = &'a RuleMeta>) -> String {
-    let mut out = String::from("| Code | Name | Severity | Category | Checklist | Peer IDs |\n|---|---|---|---|---|---|\n");
+/// The Markdown rules table for the README and docs/rules/README.md. `pages` is the path from
+/// the file the table goes in to the folder of rule pages: `docs/rules/` from the repository's
+/// root, empty from docs/rules/ itself.
+pub fn rules_table<'a>(rules: impl IntoIterator<Item = &'a RuleMeta>, pages: &str) -> String {
+    let mut out = String::from("| Code | Rule | Severity | Category | Checklist | Peer IDs |\n|---|---|---|---|---|---|\n");
     for m in rules {
         let checklist: Vec<String> = m.checklist.iter().map(u8::to_string).collect();
         let _ = writeln!(
             out,
-            "| [{code}](docs/rules/{code}.md) | {name}: {title} | {sev} | {cat} | {check} | {aliases} |",
+            "| [{code}]({pages}{code}.md) | `{name}`: {title} | {sev} | {cat} | {check} | {aliases} |",
             code = m.code,
             name = m.name,
             title = m.title.replace('|', "\\|"),
@@ -64,6 +66,27 @@ pub fn rules_table<'a>(rules: impl IntoIterator<Item = &'a RuleMeta>) -> String 
             aliases = m.aliases.join(", ")
         );
     }
+    out
+}
+
+/// docs/rules/README.md: the catalogue's index, with counts by section of the guide.
+pub fn rules_index(all: &[&RuleMeta]) -> String {
+    let mut out = String::from("# Rules\n\n");
+    let _ = writeln!(
+        out,
+        "rampart has {} rules. Each page below is generated from the rule's metadata (`rampart rules CODE` prints \
+         the same text); codes are stable and never reused.\n",
+        all.len()
+    );
+    out.push_str("| Section of the guide | Category | Rules |\n|---|---|---:|\n");
+    for category in rampart_model::Category::ALL {
+        let count = all.iter().filter(|m| m.category == category).count();
+        if count > 0 {
+            let _ = writeln!(out, "| {} | {} | {count} |", category.heading(), category);
+        }
+    }
+    out.push('\n');
+    out.push_str(&rules_table(all.iter().copied(), ""));
     out
 }
 

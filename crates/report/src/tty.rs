@@ -1,6 +1,6 @@
 //! Terminal output: each finding with the source line and the span marked, like a compiler.
 
-use crate::RenderOptions;
+use crate::{place, RenderOptions};
 use anstyle::{AnsiColor, Style};
 use rampart_model::{Finding, Report, Severity};
 use std::fmt::Write;
@@ -39,40 +39,118 @@ fn render_finding(out: &mut String, f: &Finding, color: bool, source: &dyn Fn(&s
     if !f.aliases.is_empty() {
         let _ = write!(out, " ({})", f.aliases.join(", "));
     }
-    let _ = writeln!(out, ": {}", f.message);
+    let _ = writeln!(out, ": {}", terminal_safe(&f.message));
     let loc = &f.location;
     if let Some(path) = &loc.path {
-        let where_ = match (loc.line, loc.column) {
-            (Some(l), Some(c)) => format!("{path}:{l}:{c}"),
-            (Some(l), None) => format!("{path}:{l}"),
-            _ => path.clone(),
-        };
         paint(out, color, Style::new().fg_color(Some(AnsiColor::Blue.into())), "  --> ");
-        let _ = writeln!(out, "{where_}");
+        let _ = writeln!(out, "{}", terminal_safe(&place(path, loc.line, loc.column)));
         if let (Some(line), Some(column), Some(text)) = (loc.line, loc.column, source(path)) {
-            if let Some(line_text) = text.lines().nth(line as usize - 1) {
-                let gutter = line.to_string();
-                let pad = " ".repeat(gutter.len());
-                let _ = writeln!(out, "  {pad} |");
-                let _ = writeln!(out, "  {gutter} | {}", line_text.trim_end());
-                let width = line_text.chars().count() as u32;
-                let end = if loc.end_line == Some(line) { loc.end_column.unwrap_or(column + 1) } else { width + 1 };
-                let carets = end.saturating_sub(column).clamp(1, width.saturating_sub(column - 1).max(1));
-                let _ = write!(out, "  {pad} | {}", " ".repeat(column as usize - 1));
-                paint(out, color, severity_style(f.severity), &"^".repeat(carets as usize));
-                out.push('\n');
+            let line_text = (line as usize).checked_sub(1).and_then(|index| text.lines().nth(index));
+            // A line holding a redacted secret is shown with the secret masked, or not at all.
+            let shown = line_text.and_then(|text| match f.evidence.as_deref().map(redacted_hashes) {
+                Some(hashes) if !hashes.is_empty() => mask_secrets(text, &hashes),
+                _ => Some(text.to_string()),
+            });
+            if let Some(line_text) = shown {
+                // A span that ends on a later line is marked to the end of this one.
+                let end = if loc.end_line == Some(line) { Some(loc.end_column.unwrap_or(column + 1)) } else { None };
+                write_snippet(out, color, f.severity, line, &line_text, column, end);
             }
         }
     } else if let Some(object) = &loc.object {
-        let _ = writeln!(out, "  --> {object}");
+        let _ = writeln!(out, "  --> {}", terminal_safe(object));
     }
     if let Some(evidence) = &f.evidence {
-        let _ = writeln!(out, "  = evidence: {evidence}");
+        let _ = writeln!(out, "  = evidence: {}", terminal_safe(evidence));
     }
     if let Some(fix) = &f.fix {
-        let _ = writeln!(out, "  = fix: {}", fix.replace('\n', "\n         "));
+        let _ = writeln!(out, "  = fix: {}", terminal_safe(fix).replace('\n', "\n         "));
     }
     out.push('\n');
+}
+
+/// The flagged line under a gutter with its number, and carets under the span from `column` to
+/// `end_column` (exclusive), or to the end of the line when the span goes on past it.
+fn write_snippet(out: &mut String, color: bool, severity: Severity, line: u32, line_text: &str, column: u32, end_column: Option<u32>) {
+    let line_text = terminal_safe(line_text.trim_end());
+    let gutter = line.to_string();
+    let pad = " ".repeat(gutter.len());
+    let _ = writeln!(out, "  {pad} |");
+    let _ = writeln!(out, "  {gutter} | {line_text}");
+    let width = line_text.chars().count() as u32;
+    let start = column.max(1);
+    let end = end_column.unwrap_or(width + 1);
+    let carets = end.saturating_sub(start).clamp(1, (width + 1).saturating_sub(start).max(1));
+    // Keep tabs before the span as tabs, so the carets line up however the terminal expands them.
+    let indent: String = line_text.chars().take(start as usize - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+    let indent = format!("{indent:<width$}", width = start as usize - 1);
+    let _ = write!(out, "  {pad} | {indent}");
+    paint(out, color, severity_style(severity), &"^".repeat(carets as usize));
+    out.push('\n');
+}
+
+/// The hash prefixes of the secrets [`rampart_model::redact`] hid in `evidence`
+/// (`ghp_…(sha256:1f2e3d4c)` gives `1f2e3d4c`).
+fn redacted_hashes(evidence: &str) -> Vec<&str> {
+    const MARKER: &str = "(sha256:";
+    evidence
+        .match_indices(MARKER)
+        .filter_map(|(at, _)| evidence.get(at + MARKER.len()..at + MARKER.len() + 8))
+        .filter(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()))
+        .collect()
+}
+
+/// Lines longer than this are not searched for secrets to mask; they are not shown either.
+const MAX_MASKED_LINE: usize = 4096;
+
+/// `line` with every secret whose hash is in `hashes` replaced by `*`, one for each character so
+/// the carets still line up; `None` when a secret cannot be found in it, so the caller shows
+/// no line rather than risk showing the secret whole.
+///
+/// The renderer never sees the secret itself, only its redaction, so it finds the secret again
+/// by hashing the pieces of the line between delimiters (the value after `=`, a quoted string,
+/// the password between `:` and `@` in a URL) and comparing the hashes.
+fn mask_secrets(line: &str, hashes: &[&str]) -> Option<String> {
+    if line.len() > MAX_MASKED_LINE {
+        return None;
+    }
+    let is_delimiter = |c: char| c.is_whitespace() || "\"'`=:@/,;()[]{}<>|&$".contains(c);
+    // Byte offsets where a piece can start (after a delimiter) or end (before one).
+    let mut starts = vec![0];
+    let mut ends = Vec::new();
+    for (at, c) in line.char_indices() {
+        if is_delimiter(c) {
+            ends.push(at);
+            starts.push(at + c.len_utf8());
+        }
+    }
+    ends.push(line.len());
+    let mut masked: Vec<(usize, usize)> = Vec::new();
+    let mut found = vec![false; hashes.len()];
+    for &start in &starts {
+        for &end in ends.iter().filter(|&&end| end > start) {
+            let digest = rampart_model::redact(&line[start..end]);
+            if let Some(i) = hashes.iter().position(|hash| digest.ends_with(&format!("(sha256:{hash})"))) {
+                found[i] = true;
+                masked.push((start, end));
+            }
+        }
+    }
+    if !found.iter().all(|&f| f) {
+        return None;
+    }
+    Some(
+        line.char_indices()
+            .map(|(at, c)| if masked.iter().any(|&(s, e)| (s..e).contains(&at)) { '*' } else { c })
+            .collect(),
+    )
+}
+
+/// Control characters from scanned files (an ESC starting a terminal escape sequence, a carriage
+/// return hiding text) are shown as U+FFFD rather than sent to the terminal; newlines and tabs
+/// stay. One character for one, so columns still line up.
+fn terminal_safe(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() && c != '\n' && c != '\t' { '\u{FFFD}' } else { c }).collect()
 }
 
 pub fn render(report: &Report, options: &RenderOptions<'_>) -> String {
@@ -82,16 +160,11 @@ pub fn render(report: &Report, options: &RenderOptions<'_>) -> String {
     }
     for error in &report.errors {
         paint(&mut out, options.color, severity_style(Severity::High), "error");
-        let place = match (error.line, error.column) {
-            (Some(l), Some(c)) => format!("{}:{l}:{c}", error.path),
-            (Some(l), None) => format!("{}:{l}", error.path),
-            _ => error.path.clone(),
-        };
-        let _ = writeln!(out, ": {place}: {}", error.message);
+        let _ = writeln!(out, ": {}: {}", terminal_safe(&place(&error.path, error.line, error.column)), terminal_safe(&error.message));
     }
     for notice in &report.notices {
-        let place = notice.line.map_or(notice.path.clone(), |l| format!("{}:{l}", notice.path));
-        let _ = writeln!(out, "note[{}]: {place}: {}", notice.kind, notice.message);
+        let where_ = place(&notice.path, notice.line, None);
+        let _ = writeln!(out, "note[{}]: {}: {}", notice.kind, terminal_safe(&where_), terminal_safe(&notice.message));
     }
     let s = &report.summary;
     let _ = writeln!(

@@ -1,0 +1,213 @@
+//! Markdown, for pull-request comments, job summaries and wikis.
+//!
+//! A summary table (sections of the guide by severity), then the findings grouped under the
+//! guide's section headings, then the inputs that could not be analysed and the notices.
+//! Findings quote Dockerfiles, so every string from them is escaped: it can neither inject HTML
+//! or links, nor break the document's structure. Code spans the rules write (`like this`) are
+//! kept as code spans, which GitHub renders literally.
+
+use crate::place;
+use rampart_model::{Category, Finding, Report, Severity};
+use std::fmt::Write;
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::from("# rampart report\n\n");
+    write_summary(&mut out, report);
+    for category in Category::ALL {
+        let findings: Vec<&Finding> = report.findings.iter().filter(|f| f.category == category).collect();
+        if findings.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "## {} ({})\n", category.heading(), findings.len());
+        for finding in findings {
+            write_finding(&mut out, finding);
+        }
+    }
+    if !report.errors.is_empty() {
+        out.push_str("## Inputs that could not be analysed\n\n");
+        for e in &report.errors {
+            let _ = writeln!(out, "- {}: {}", code(&place(&e.path, e.line, e.column)), inline(&e.message));
+        }
+        out.push('\n');
+    }
+    if !report.notices.is_empty() {
+        out.push_str("## Notices\n\n");
+        for n in &report.notices {
+            let _ = writeln!(out, "- {} {}: {}", code(&n.kind), code(&place(&n.path, n.line, None)), inline(&n.message));
+        }
+        out.push('\n');
+    }
+    // One trailing newline, however the last section ended.
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out.push('\n');
+    out
+}
+
+fn write_summary(out: &mut String, report: &Report) {
+    let s = &report.summary;
+    let _ = write!(out, "**{} finding(s)** in {} file(s)", s.findings, s.files);
+    if s.suppressed > 0 {
+        let _ = write!(out, ", {} suppressed", s.suppressed);
+    }
+    if !report.errors.is_empty() {
+        let _ = write!(out, ", {} input(s) could not be analysed", report.errors.len());
+    }
+    let _ = writeln!(out, " ({} {}).\n", report.tool.name, report.tool.version);
+    if report.findings.is_empty() {
+        return;
+    }
+    // Most severe first, as in every other format.
+    let severities: Vec<Severity> = Severity::ALL.iter().rev().copied().collect();
+    out.push_str("| Section |");
+    for severity in &severities {
+        let _ = write!(out, " {severity} |");
+    }
+    out.push_str(" Total |\n|---|");
+    out.push_str(&"---:|".repeat(severities.len() + 1));
+    out.push('\n');
+    let count = |category: Option<Category>, severity: Option<Severity>| {
+        report
+            .findings
+            .iter()
+            .filter(|f| category.is_none_or(|c| f.category == c) && severity.is_none_or(|s| f.severity == s))
+            .count()
+    };
+    let rows = Category::ALL.iter().filter(|&&c| count(Some(c), None) > 0).map(|&c| (c.heading(), Some(c)));
+    for (label, category) in rows.chain([("Total", None)]) {
+        let _ = write!(out, "| {label} |");
+        for severity in &severities {
+            let _ = write!(out, " {} |", count(category, Some(*severity)));
+        }
+        let _ = writeln!(out, " {} |", count(category, None));
+    }
+    out.push('\n');
+}
+
+fn write_finding(out: &mut String, f: &Finding) {
+    let _ = writeln!(out, "### {} {}\n", code(&f.rule), inline(&f.title));
+    let _ = writeln!(out, "- **Severity:** {}", f.severity);
+    if !f.aliases.is_empty() {
+        let aliases: Vec<String> = f.aliases.iter().map(|a| code(a)).collect();
+        let _ = writeln!(out, "- **Peer IDs:** {}", aliases.join(", "));
+    }
+    let loc = &f.location;
+    let location = match (&loc.path, &loc.object) {
+        (Some(path), _) => place(path, loc.line, loc.column),
+        (None, Some(object)) => object.clone(),
+        (None, None) => "unknown".to_string(),
+    };
+    let _ = writeln!(out, "- **Location:** {}", code(&location));
+    let _ = writeln!(out, "- **Message:** {}", inline(&f.message));
+    if let Some(evidence) = &f.evidence {
+        let _ = writeln!(out, "- **Evidence:** {}", code(evidence));
+    }
+    if let Some(fix) = &f.fix {
+        let _ = writeln!(out, "- **Fix:** {}", block(fix, "  "));
+    }
+    out.push('\n');
+}
+
+/// Punctuation that means something inline in CommonMark or GFM: emphasis, code, links and
+/// images, raw HTML and entities, table cells, strikethrough, and `@` mentions on GitHub.
+const INLINE_SPECIAL: &[char] = &['\\', '`', '*', '_', '[', ']', '<', '>', '(', ')', '!', '|', '~', '&', '@', '#'];
+
+/// Escapes text so it renders literally on one line.
+fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if INLINE_SPECIAL.contains(&c) {
+            out.push('\\');
+            out.push(c);
+        } else if c == '\n' || c == '\r' {
+            out.push(' ');
+        } else if c.is_control() {
+            out.push('\u{FFFD}');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Renders a rule-written message: paired backticks stay code spans (their content is literal
+/// whatever it holds), everything else is escaped. With an odd number of backticks the pairing
+/// is unknowable, so the whole string is escaped as text.
+fn inline(s: &str) -> String {
+    let parts: Vec<&str> = s.split('`').collect();
+    if parts.len().is_multiple_of(2) {
+        return escape_text(s);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| if i % 2 == 1 && !part.is_empty() { code(part) } else { escape_text(part) })
+        .collect()
+}
+
+/// Renders multi-line text inside a list item: each line as [`inline`], joined by hard line
+/// breaks, with what would start a block (a list, a heading, a quote, a rule) escaped.
+fn block(s: &str, indent: &str) -> String {
+    let lines: Vec<String> = s.lines().map(|line| escape_line_start(&inline(line.trim_start()))).collect();
+    lines.join(&format!("\\\n{indent}"))
+}
+
+fn escape_line_start(line: &str) -> String {
+    if line.starts_with(['-', '+', '=', '.']) {
+        return format!("\\{line}");
+    }
+    // `1.` or `1)` opens an ordered list.
+    let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits > 0 && line[digits..].starts_with(['.', ')']) {
+        return format!("{}\\{}", &line[..digits], &line[digits..]);
+    }
+    line.to_string()
+}
+
+/// A code span holding `s` literally: the fence is one backtick longer than the longest run in
+/// `s`, and newlines become spaces so the span stays on its line.
+fn code(s: &str) -> String {
+    let content: String = s.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else if c.is_control() { '\u{FFFD}' } else { c }).collect();
+    if content.trim().is_empty() {
+        return format!("`{}`", "\u{2420}".repeat(content.chars().count().max(1)));
+    }
+    let mut longest = 0;
+    let mut run = 0;
+    for c in content.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    // A space keeps a backtick at either end from merging with the fence; one space on each
+    // side is stripped again by the renderer.
+    if content.starts_with('`') || content.ends_with('`') {
+        format!("{fence} {content} {fence}")
+    } else {
+        format!("{fence}{content}{fence}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_outlast_backticks_in_content() {
+        assert_eq!(code("a"), "`a`");
+        assert_eq!(code("echo `id`"), "`` echo `id` ``");
+        assert_eq!(code("a``b"), "```a``b```");
+        assert_eq!(code("line1\nline2"), "`line1 line2`");
+    }
+
+    #[test]
+    fn inline_keeps_paired_code_and_escapes_the_rest() {
+        assert_eq!(inline("`sudo` in RUN"), "`sudo` in RUN");
+        assert_eq!(inline("see [x](y) <b>"), "see \\[x\\]\\(y\\) \\<b\\>");
+        assert_eq!(inline("odd ` tick *x*"), "odd \\` tick \\*x\\*");
+    }
+
+    #[test]
+    fn block_lines_cannot_open_blocks() {
+        assert_eq!(block("first\n- item\n# head\n1. one", "  "), "first\\\n  \\- item\\\n  \\# head\\\n  1\\. one");
+    }
+}

@@ -1,0 +1,93 @@
+//! Markdown: a snapshot of the whole document, and a CommonMark parser's view of it to prove
+//! that hostile strings stay text (no HTML, no links or images, no extra headings or lists).
+
+mod common;
+
+use common::*;
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use rampart_model::Report;
+use rampart_report::{render, Format, RenderOptions};
+
+fn markdown(report: &Report) -> String {
+    render(report, Format::Markdown, &RenderOptions::plain())
+}
+
+fn events(md: &str) -> Vec<Event<'_>> {
+    Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).collect()
+}
+
+#[test]
+fn snapshot() {
+    insta::assert_snapshot!(markdown(&report()));
+}
+
+#[test]
+fn hostile_strings_render_as_text() {
+    let md = markdown(&report());
+    let events = events(&md);
+    for event in &events {
+        match event {
+            Event::Html(html) | Event::InlineHtml(html) => panic!("raw HTML reached the document: {html}"),
+            Event::Start(Tag::Link { dest_url, .. }) => panic!("a link to {dest_url} reached the document"),
+            Event::Start(Tag::Image { dest_url, .. }) => panic!("an image {dest_url} reached the document"),
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough) => {
+                // Only the field labels (`**Severity:**` ...) and the summary are bold.
+            }
+            _ => {}
+        }
+    }
+    // The hostile message comes out character for character (newline folded, ESC replaced).
+    let expected = HOSTILE_MESSAGE.replace('\n', " ").replace('\u{1b}', "\u{FFFD}");
+    let mut text_runs = Vec::new();
+    let mut current = String::new();
+    for event in &events {
+        match event {
+            Event::Text(t) | Event::Code(t) => current.push_str(t),
+            Event::SoftBreak | Event::HardBreak => current.push('\n'),
+            Event::End(_) => text_runs.push(std::mem::take(&mut current)),
+            _ => {}
+        }
+    }
+    assert!(text_runs.iter().any(|run| run.trim() == expected), "the hostile message did not survive as text:\n{md}");
+    // Code-span evidence keeps its backticks literally.
+    assert!(events.iter().any(|e| matches!(e, Event::Code(c) if c.as_ref() == "RUN echo `id` ``two`` <img src=x onerror=alert(1)>")));
+    // The fix's lines stay lines of one list item, not a list or a heading of their own.
+    assert!(text_runs.iter().any(|run| run.trim() == "line one\n- not a list\n1. not ordered either"), "{text_runs:#?}");
+}
+
+#[test]
+fn findings_are_grouped_by_the_guides_sections() {
+    let md = markdown(&report());
+    let mut headings = Vec::new();
+    let mut in_heading: Option<HeadingLevel> = None;
+    let mut text = String::new();
+    for event in events(&md) {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                in_heading = Some(level);
+                text.clear();
+            }
+            Event::Text(t) | Event::Code(t) if in_heading.is_some() => text.push_str(&t),
+            Event::End(TagEnd::Heading(_)) => headings.push((in_heading.take().unwrap(), text.clone())),
+            _ => {}
+        }
+    }
+    let sections: Vec<&str> = headings.iter().filter(|(l, _)| *l == HeadingLevel::H2).map(|(_, t)| t.as_str()).collect();
+    assert_eq!(
+        sections,
+        ["Container isolation (3)", "Image hardening (1)", "Secrets management (1)", "Inputs that could not be analysed", "Notices"]
+    );
+    let findings = headings.iter().filter(|(l, _)| *l == HeadingLevel::H3).count();
+    assert_eq!(findings, report().findings.len(), "one heading per finding, no injected ones: {headings:?}");
+}
+
+#[test]
+fn summary_table_counts_by_section_and_severity() {
+    let md = markdown(&report());
+    assert!(md.contains("| Section | critical | high | medium | low | info | Total |"), "{md}");
+    assert!(md.contains("| Container isolation | 0 | 0 | 3 | 0 | 0 | 3 |"), "{md}");
+    assert!(md.contains("| Total | 1 | 0 | 3 | 0 | 1 | 5 |"), "{md}");
+    let empty = markdown(&Report::new(vec![], vec![], vec![], 2, 0));
+    assert!(empty.contains("**0 finding(s)** in 2 file(s)"), "{empty}");
+    assert!(!empty.contains("| Section |"), "{empty}");
+}
