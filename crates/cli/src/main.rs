@@ -1,5 +1,6 @@
 //! The `rampart` binary: argument parsing and exit codes only; the work is in the libraries.
 
+mod check_run;
 mod color;
 mod rules_cmd;
 
@@ -28,6 +29,9 @@ struct Cli {
 enum Commands {
     /// Analyse Dockerfiles (and, later, compose files) under PATHs (default: the current directory).
     Scan(ScanArgs),
+    /// Check one `docker run` / `docker create` / `podman run` command line:
+    /// `rampart check-run -- docker run --privileged nginx`.
+    CheckRun(check_run::CheckRunArgs),
     /// List the rules, or show one rule's documentation.
     Rules {
         /// A rule code, name or peer alias (DKF001, sudo-in-run, DL3004).
@@ -72,6 +76,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Commands::Scan(args) => run_scan(args),
+        Commands::CheckRun(args) => check_run::run(args),
         Commands::Rules { rule, format } => rules_cmd::run(rule.as_deref(), &format),
     };
     match result {

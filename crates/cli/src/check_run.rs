@@ -1,0 +1,113 @@
+//! `rampart check-run -- docker run ...`: one container command line, checked with the container
+//! rules; same formats and exit codes as `scan`.
+
+use crate::{color, exit_code};
+use rampart_model::{InputError, Report, RuleMeta};
+use rampart_report::{render, Format, RenderOptions};
+use rampart_rules::{check_container, ContainerContext, Settings, RULES};
+use rampart_runargs::{parse_command_line, parse_shell_line, words_from_argv, RunArgsError, RunCommand, Tool};
+use rampart_scan::FailOn;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+/// How findings name the command line (there is no file).
+const SOURCE_NAME: &str = "<command line>";
+
+#[derive(clap::Args)]
+pub struct CheckRunArgs {
+    /// The command line after `--`: `docker run ...`, `docker create ...`, `podman run ...`, or
+    /// just its flags and image (`-p 80:80 nginx`). One quoted argument is read with shell
+    /// quoting: `rampart check-run "docker run -e 'A=b c' img"`.
+    #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true, value_name = "COMMAND")]
+    command: Vec<String>,
+    /// Output format.
+    #[arg(long, short = 'f', default_value = "tty", value_parser = clap::builder::PossibleValuesParser::new(Format::NAMES))]
+    format: String,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit 1 when a finding is at or above this severity: info, low, medium, high, critical,
+    /// or never [default: medium].
+    #[arg(long, value_name = "SEVERITY")]
+    fail_on: Option<FailOn>,
+    /// Switch a rule off (code, name or peer ID such as CIS-5.10); repeat or separate with commas.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    ignore: Vec<String>,
+}
+
+pub fn run(args: CheckRunArgs) -> anyhow::Result<u8> {
+    let format: Format = args.format.parse().map_err(anyhow::Error::msg)?;
+    let mut ignored = Vec::new();
+    for id in &args.ignore {
+        let rule = rampart_rules::find(id).ok_or_else(|| anyhow::anyhow!("--ignore: no rule is named `{id}`"))?;
+        ignored.push(rule.meta.code);
+    }
+    let (line, parsed) = parse(&args.command);
+    let mut findings = Vec::new();
+    let mut errors = Vec::new();
+    match parsed {
+        Ok(command) => {
+            let settings = Settings::default();
+            let cx = ContainerContext { spec: &command.spec, settings: &settings };
+            let rules = RULES.iter().copied().filter(|rule| !ignored.contains(&rule.meta.code));
+            findings = check_container(&cx, rules);
+        }
+        Err(error) => errors.push(InputError {
+            path: SOURCE_NAME.to_string(),
+            line: error.origin.as_ref().map(|o| o.line),
+            column: error.origin.as_ref().map(|o| o.column),
+            message: error.message,
+        }),
+    }
+    let files = usize::from(errors.is_empty());
+    let report = Report::new(findings, errors, Vec::new(), files, 0);
+    let source = |path: &str| (path == SOURCE_NAME).then(|| line.clone());
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = color::use_color_from_env(to_terminal);
+    let rules: Vec<&RuleMeta> = RULES.iter().map(|rule| &rule.meta).collect();
+    let text = render(&report, format, &RenderOptions { color, source: &source, rules: &rules, files: &[SOURCE_NAME] });
+    if args.output.is_some() || format != Format::Tty {
+        let mut stderr = anstream::stderr();
+        for error in &report.errors {
+            let _ = writeln!(stderr, "rampart: error: {}", crate::describe_input_error(error));
+        }
+    }
+    match &args.output {
+        Some(path) => std::fs::write(path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
+        None => {
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        }
+    }
+    Ok(exit_code(&report, args.fail_on.unwrap_or(FailOn::DEFAULT)))
+}
+
+/// The command as one displayable line, and the parsed command.
+fn parse(command: &[String]) -> (String, Result<RunCommand, RunArgsError>) {
+    if let [single] = command {
+        if single.contains(char::is_whitespace) {
+            let words: Vec<String> = single.split_whitespace().take(1).map(str::to_string).collect();
+            let prefix = complete_argv(&words);
+            let prefix = prefix[..prefix.len() - words.len()].join(" ");
+            let body = single.lines().collect::<Vec<_>>().join(" ");
+            let line = if prefix.is_empty() { body } else { format!("{prefix} {body}") };
+            return (line.clone(), parse_shell_line(&line, SOURCE_NAME));
+        }
+    }
+    let argv = complete_argv(command);
+    let (line, words) = words_from_argv(&argv, SOURCE_NAME);
+    (line, parse_command_line(&words))
+}
+
+/// `docker run ...` as given; `run ...` / `create ...` get `docker` in front; anything else is
+/// taken as the arguments of `docker run`.
+fn complete_argv(command: &[String]) -> Vec<String> {
+    let first = command.first().map(String::as_str).unwrap_or_default();
+    let prefix: &[&str] = if Tool::from_program(first).is_some() {
+        &[]
+    } else if matches!(first, "run" | "create" | "container") {
+        &["docker"]
+    } else {
+        &["docker", "run"]
+    };
+    prefix.iter().map(|s| s.to_string()).chain(command.iter().cloned()).collect()
+}
