@@ -454,7 +454,7 @@ fn legacy_format_hint(root: &Node, message: String) -> String {
             entries.iter().any(|e| e.value.get("image").is_some() || e.value.get("build").is_some())
         });
     if looks_like_v1 && message.contains("at the top level") {
-        format!("{message}; this is a version 1 compose file (services at the top level, no `services:` key), a format docker compose no longer reads")
+        "version 1 compose file: services at the top level, without a `services:` key; docker compose no longer reads this format".to_string()
     } else {
         message
     }

@@ -400,3 +400,42 @@ fn include_adds_the_other_projects_resources() {
     let error = load_from(&[PathBuf::from("p/compose.yaml")], &LoadOptions::default(), &files).expect_err("cycle");
     assert!(error.message.contains("`include` cycle"), "{error}");
 }
+
+#[test]
+fn override_tag_replaces_and_reset_clears_what_extends_inherits() {
+    let files = MemoryFiles::new()
+        .with("p/compose.yaml", "services:\n  web:\n    image: nginx\n    environment: {A: '1', B: '2'}\n    cap_add: [NET_ADMIN]\n")
+        .with("p/override.yaml", "services:\n  web:\n    environment: !override {C: '3'}\n")
+        .with(
+            "p/extends.yaml",
+            "services:\n  base:\n    image: nginx\n    cap_add: [SYS_ADMIN]\n    user: root\n  child:\n    extends: base\n    cap_add: !reset []\n    user: !override app\n",
+        );
+    let files_list = [PathBuf::from("p/compose.yaml"), PathBuf::from("p/override.yaml")];
+    let loaded = load_from(&files_list, &LoadOptions::default(), &files).expect("loads");
+    let web = service(&loaded.project, "web");
+    let names: Vec<&str> = web.env.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["C"]);
+    assert_eq!(web.cap_add.len(), 1, "untouched keys still merge");
+
+    let loaded = load_from(&[PathBuf::from("p/extends.yaml")], &LoadOptions::default(), &files).expect("loads");
+    let child = service(&loaded.project, "child");
+    assert!(child.cap_add.is_empty(), "{:?}", child.cap_add);
+    assert_eq!(child.user.as_ref().map(|u| u.value.raw.clone()), Some("app".into()));
+    assert_eq!(service(&loaded.project, "base").cap_add.len(), 1);
+}
+
+#[test]
+fn env_file_option_replaces_the_default_dotenv() {
+    let files = MemoryFiles::new()
+        .with("p/compose.yaml", "services:\n  web:\n    image: \"nginx:${TAG:-latest}\"\n")
+        .with("p/.env", "TAG=from-dotenv\n")
+        .with("p/ci.env", "TAG=from-ci\n");
+    let opts = LoadOptions { env_files: Some(vec![PathBuf::from("p/ci.env")]), ..LoadOptions::default() };
+    let loaded = load_from(&[PathBuf::from("p/compose.yaml")], &opts, &files).expect("loads");
+    assert_eq!(service(&loaded.project, "web").image.as_ref().map(|i| i.value.clone()), Some("nginx:from-ci".into()));
+    let loaded = load_from(&[PathBuf::from("p/compose.yaml")], &LoadOptions::default(), &files).expect("loads");
+    assert_eq!(service(&loaded.project, "web").image.as_ref().map(|i| i.value.clone()), Some("nginx:from-dotenv".into()));
+    let opts = LoadOptions { env_files: Some(vec![PathBuf::from("p/missing.env")]), ..LoadOptions::default() };
+    let error = load_from(&[PathBuf::from("p/compose.yaml")], &opts, &files).expect_err("a named env file must exist");
+    assert!(error.path.ends_with("missing.env"), "{error}");
+}
