@@ -164,7 +164,7 @@ fn expand_braced(body: &str, env: &dyn Lookup, out: &mut Substituted, depth: usi
         }
         return Ok(());
     };
-    let argument = &rest[1..];
+    let argument = &rest[operator.len_utf8()..];
     // `:` tests "unset or empty", its absence only "unset".
     let missing = match value {
         None => true,
@@ -269,7 +269,7 @@ mod tests {
 
     #[test]
     fn malformed_references_are_errors() {
-        for bad in ["${", "${SET", "${}", "${1A}", "${SET:}", "${SET*x}", "${ SET}"] {
+        for bad in ["${", "${SET", "${}", "${1A}", "${SET:}", "${SET*x}", "${ SET}", "${SET٬x}", "${SET:٬}"] {
             assert!(matches!(substitute(bad, &env()), Err(InterpolationError::Invalid { .. })), "{bad}");
         }
     }
