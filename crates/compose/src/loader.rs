@@ -36,6 +36,10 @@ pub(crate) struct Loader<'a> {
     pub extends_of: HashMap<String, Node>,
 }
 
+/// Longer `extends` chains are refused: resolving them recurses, and real chains are a few
+/// links long.
+const MAX_EXTENDS_DEPTH: usize = 64;
+
 /// The services of one document, resolved lazily for `extends`.
 struct ServiceTable {
     file: Arc<str>,
@@ -334,6 +338,9 @@ impl<'a> Loader<'a> {
                 path
             }
         };
+        if chain.len() >= MAX_EXTENDS_DEPTH {
+            return Err(error_at(&extends.at, format!("`extends` chain longer than {MAX_EXTENDS_DEPTH} services")));
+        }
         let link = (key.to_path_buf(), name.to_string());
         if chain.contains(&link) || (base_key == key && base_name == name) {
             let mut names: Vec<&str> = chain.iter().map(|(_, n)| n.as_str()).collect();

@@ -439,3 +439,23 @@ fn env_file_option_replaces_the_default_dotenv() {
     let error = load_from(&[PathBuf::from("p/compose.yaml")], &opts, &files).expect_err("a named env file must exist");
     assert!(error.path.ends_with("missing.env"), "{error}");
 }
+
+#[test]
+fn long_extends_chains_are_refused_before_they_exhaust_the_stack() {
+    // Each service extends the next one, so resolving the first walks the whole chain.
+    let mut text = String::from("services:\n");
+    for i in 0..5000 {
+        text.push_str(&format!("  s{i}:\n    extends: s{}\n", i + 1));
+    }
+    text.push_str("  s5000:\n    image: x\n");
+    let files = MemoryFiles::new().with("p/compose.yaml", text);
+    // Run where a scan runs it: on a thread with a small stack.
+    let error = std::thread::Builder::new()
+        .stack_size(512 * 1024)
+        .spawn(move || load_from(&[PathBuf::from("p/compose.yaml")], &LoadOptions::default(), &files).map(|_| ()))
+        .expect("thread")
+        .join()
+        .expect("no stack overflow")
+        .expect_err("too long");
+    assert!(error.message.contains("chain longer than"), "{error}");
+}
