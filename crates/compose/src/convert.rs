@@ -14,6 +14,7 @@ use rampart_model::{
     PortMapping, PortRange, Propagation, Protocol, ResourceSource, RestartPolicy, SecretRef, SecurityOpt, Sourced,
     SpecSource, Ulimit, User,
 };
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 type Result<T> = std::result::Result<T, Diagnostic>;
@@ -174,9 +175,15 @@ pub(crate) fn convert(root: &Node, loader: &mut Loader<'_>, files: &[PathBuf]) -
             }
         }
     }
+    let bind_devices: HashMap<String, String> = project
+        .volumes
+        .iter()
+        .filter_map(|v| v.bind_device.as_ref().map(|d| (v.name.clone(), d.value.clone())))
+        .collect();
     if let Some(entries) = root.get("services").and_then(Node::as_map) {
         for entry in entries {
-            let service = ServiceConverter { loader, project: &project, name: entry.name() }.convert(&entry.key, &entry.value)?;
+            let service =
+                ServiceConverter { loader, bind_devices: &bind_devices, name: entry.name() }.convert(&entry.key, &entry.value)?;
             project.services.push(service);
         }
     }
@@ -256,7 +263,8 @@ fn resource(name: &str, key: &Node, node: &Node) -> ComposeResource {
 
 struct ServiceConverter<'l, 'a, 'p> {
     loader: &'l mut Loader<'a>,
-    project: &'p ComposeProject,
+    /// Top-level volumes that bind a host directory, by name.
+    bind_devices: &'p HashMap<String, String>,
     name: &'p str,
 }
 
@@ -473,8 +481,8 @@ impl ServiceConverter<'_, '_, '_> {
         }
         // A named volume declared as a bind of a host directory exposes that directory.
         if mount.kind == MountKind::Volume && mount.host_path.is_none() {
-            if let Some(device) = mount.source.as_deref().and_then(|s| self.project.volume(s)).and_then(|v| v.bind_device.as_ref()) {
-                mount.host_path = Some(device.value.clone());
+            if let Some(device) = mount.source.as_deref().and_then(|s| self.bind_devices.get(s)) {
+                mount.host_path = Some(device.clone());
             }
         }
         Ok(sourced(mount, item))
@@ -692,12 +700,11 @@ impl ServiceConverter<'_, '_, '_> {
             vars.push(sourced(EnvVar { name, value, from_variable, source: EnvSource::Compose }, at));
         }
         // The last definition of a name is the one the container gets.
-        let mut kept: Vec<Sourced<EnvVar>> = Vec::with_capacity(vars.len());
-        for var in vars {
-            kept.retain(|k| k.name != var.name);
-            kept.push(var);
+        let mut last: HashMap<String, usize> = HashMap::with_capacity(vars.len());
+        for (index, var) in vars.iter().enumerate() {
+            last.insert(var.name.clone(), index);
         }
-        Ok(kept)
+        Ok(vars.into_iter().enumerate().filter(|(index, var)| last.get(&var.name) == Some(index)).map(|(_, var)| var).collect())
     }
 }
 

@@ -34,7 +34,13 @@ pub(crate) struct Loader<'a> {
     extends_files: HashMap<PathBuf, ServiceTable>,
     /// `extends` of each service that used one: service -> what it named and where.
     pub extends_of: HashMap<String, Node>,
+    /// Bytes interpolation has produced so far (see [`MAX_INTERPOLATED_BYTES`]).
+    interpolated_bytes: usize,
 }
+
+/// What interpolation may produce in one load: a file of `$PATH$PATH...` would otherwise turn a
+/// few megabytes into gigabytes.
+const MAX_INTERPOLATED_BYTES: usize = 64 * 1024 * 1024;
 
 /// Longer `extends` chains are refused: resolving them recurses, and real chains are a few
 /// links long.
@@ -70,6 +76,7 @@ impl<'a> Loader<'a> {
             warned_unset: HashSet::new(),
             extends_files: HashMap::new(),
             extends_of: HashMap::new(),
+            interpolated_bytes: 0,
         }
     }
 
@@ -251,6 +258,13 @@ impl<'a> Loader<'a> {
                 if scalar.kind == ScalarKind::Str && scalar.text.contains('$') {
                     let result = substitute(&scalar.text, &self.env)
                         .map_err(|e| error_at(&node.at, format!("{}: {e}", display_path(path))))?;
+                    self.interpolated_bytes = self.interpolated_bytes.saturating_add(result.text.len());
+                    if self.interpolated_bytes > MAX_INTERPOLATED_BYTES {
+                        return Err(error_at(
+                            &node.at,
+                            format!("interpolation has produced more than {MAX_INTERPOLATED_BYTES} bytes; refusing to go on"),
+                        ));
+                    }
                     for name in &result.unset {
                         if self.warned_unset.insert(name.clone()) {
                             self.warnings.push(error_at(

@@ -5,6 +5,7 @@
 
 use crate::yaml::{Entry, Node, Pos, Scalar, ScalarKind, Value};
 use rampart_model::parse_volume_short;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MergeError {
@@ -112,8 +113,10 @@ fn merge_mappings(base: Node, over: Node, path: &mut Vec<String>) -> Result<Node
     let (mut base, over) = (base, over);
     let Value::Map(over_entries) = over.value else { return Ok(base) };
     let Some(entries) = base.as_map_mut() else { return Ok(base) };
+    let mut positions: HashMap<String, usize> =
+        entries.iter().enumerate().map(|(index, e)| (e.name().to_string(), index)).collect();
     for entry in over_entries {
-        match entries.iter().position(|e| e.name() == entry.name()) {
+        match positions.get(entry.name()).copied() {
             Some(index) => {
                 let placeholder = Node::scalar("", ScalarKind::Null, entry.key.at.clone());
                 let existing = std::mem::replace(&mut entries[index].value, placeholder);
@@ -122,7 +125,10 @@ fn merge_mappings(base: Node, over: Node, path: &mut Vec<String>) -> Result<Node
                 path.pop();
                 entries[index].value = merged?;
             }
-            None => entries.push(entry),
+            None => {
+                positions.insert(entry.name().to_string(), entries.len());
+                entries.push(entry);
+            }
         }
     }
     Ok(base)
@@ -371,13 +377,13 @@ pub fn enforce_unicity(node: &mut Node, path: &mut Vec<String>) {
         Value::Seq(items) => {
             let Some(indexer) = indexer_for(path) else { return };
             let mut kept: Vec<Node> = Vec::with_capacity(items.len());
-            let mut keys: Vec<String> = Vec::with_capacity(items.len());
+            let mut positions: HashMap<String, usize> = HashMap::with_capacity(items.len());
             for item in items.drain(..) {
                 let key = index_key(indexer, &item);
-                match keys.iter().position(|k| *k == key) {
-                    Some(index) => kept[index] = item,
+                match positions.get(&key) {
+                    Some(&index) => kept[index] = item,
                     None => {
-                        keys.push(key);
+                        positions.insert(key, kept.len());
                         kept.push(item);
                     }
                 }

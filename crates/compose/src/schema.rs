@@ -156,16 +156,14 @@ impl<'s> Validator<'s> {
                     }
                 }
                 if object.get("uniqueItems").and_then(Json::as_bool) == Some(true) {
-                    let mut seen: Vec<(String, &Node)> = Vec::new();
+                    let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
                     for item in items {
-                        let key = canonical(item);
-                        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+                        if let Some(first_line) = seen.insert(canonical(item), item.at.line) {
                             return Err(error(
                                 item,
-                                format!("{} lists the same item twice (first at line {})", dotted(path), first.at.line),
+                                format!("{} lists the same item twice (first at line {first_line})", dotted(path)),
                             ));
                         }
-                        seen.push((key, item));
                     }
                 }
             }

@@ -402,10 +402,14 @@ impl Builder {
 
 /// `<<` merges: explicit keys win over merged ones, and earlier merge sources over later ones.
 fn apply_merges(entries: &mut Vec<Entry>, merges: Vec<Node>) {
+    if merges.is_empty() {
+        return;
+    }
+    let mut present: std::collections::HashSet<String> = entries.iter().map(|e| e.name().to_string()).collect();
     for source in merges {
         let Value::Map(merged) = source.value else { continue };
         for entry in merged {
-            if !entries.iter().any(|e| e.name() == entry.name()) {
+            if present.insert(entry.name().to_string()) {
                 entries.push(entry);
             }
         }

@@ -459,3 +459,28 @@ fn long_extends_chains_are_refused_before_they_exhaust_the_stack() {
         .expect_err("too long");
     assert!(error.message.contains("chain longer than"), "{error}");
 }
+
+#[test]
+fn interpolation_output_is_bounded() {
+    let value = "v".repeat(4096);
+    let text = format!("services:\n  web:\n    image: x\n    labels:\n{}", (0..20_000).map(|i| format!("      l{i}: $BIG$BIG\n")).collect::<String>());
+    let files = MemoryFiles::new().with("p/compose.yaml", text);
+    let opts = LoadOptions { environment: HashMap::from([("BIG".to_string(), value)]), ..LoadOptions::default() };
+    let error = load_from(&[PathBuf::from("p/compose.yaml")], &opts, &files).expect_err("too much");
+    assert!(error.message.contains("interpolation has produced more than"), "{error}");
+    assert!(error.line.is_some_and(|l| l > 4), "{error}");
+}
+
+#[test]
+fn large_keyed_lists_load_in_reasonable_time() {
+    // Not a timing assertion: quadratic de-duplication of 50 000 entries would take minutes.
+    let text = format!(
+        "services:\n  web:\n    image: x\n    cap_add:\n{}    environment:\n{}",
+        (0..50_000).map(|i| format!("      - CAP_{i}\n")).collect::<String>(),
+        (0..50_000).map(|i| format!("      - VAR_{i}=x\n")).collect::<String>()
+    );
+    let files = MemoryFiles::new().with("p/compose.yaml", text);
+    let loaded = load_from(&[PathBuf::from("p/compose.yaml")], &LoadOptions::default(), &files).expect("loads");
+    let web = service(&loaded.project, "web");
+    assert_eq!((web.cap_add.len(), web.env.len()), (50_000, 50_000));
+}
