@@ -64,7 +64,7 @@ fn render_finding(out: &mut String, f: &Finding, color: bool, source: &dyn Fn(&s
         let _ = writeln!(out, "  = evidence: {}", terminal_safe(evidence));
     }
     if let Some(fix) = &f.fix {
-        let _ = writeln!(out, "  = fix: {}", terminal_safe(fix).replace('\n', "\n         "));
+        let _ = writeln!(out, "  = fix: {}", indent_continuation_lines(&terminal_safe(fix), "         "));
     }
     out.push('\n');
 }
@@ -182,3 +182,19 @@ pub fn render(report: &Report, options: &RenderOptions<'_>) -> String {
     );
     out
 }
+
+/// Indents every line after the first by `indent`, leaving empty lines empty (no trailing blanks).
+fn indent_continuation_lines(text: &str, indent: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+            if !line.is_empty() {
+                out.push_str(indent);
+            }
+        }
+        out.push_str(line);
+    }
+    out
+}
+

@@ -130,8 +130,7 @@ impl<'a> Sink<'a> {
 
     fn push(&mut self, location: Location, message: String) -> &mut Finding {
         let mut finding = Finding::new(self.meta, message, location);
-        let first_paragraph = self.meta.docs.fix.trim().split("\n\n").next().unwrap_or_default();
-        finding.fix = Some(first_paragraph.trim().to_string());
+        finding.fix = Some(default_fix(self.meta.docs.fix));
         self.findings.push(finding);
         self.findings.last_mut().expect("just pushed")
     }
@@ -154,3 +153,39 @@ fn object_location(object: &str, origin: Option<&Origin>) -> Location {
     location.object = Some(object.to_string());
     location
 }
+
+/// The fix a finding carries when its rule gives none: the first paragraph of the rule's Fix
+/// docs, and the paragraphs after it while one ends with `:` (it introduces the example that
+/// follows, which the finding must not cut off).
+fn default_fix(docs_fix: &str) -> String {
+    let mut fix = String::new();
+    for paragraph in docs_fix.trim().split("\n\n") {
+        if !fix.is_empty() {
+            fix.push_str("\n\n");
+        }
+        fix.push_str(paragraph.trim_end());
+        if !paragraph.trim_end().ends_with(':') {
+            break;
+        }
+    }
+    fix
+}
+
+#[cfg(test)]
+mod default_fix_tests {
+    use super::default_fix;
+
+    #[test]
+    fn stops_after_the_first_paragraph() {
+        assert_eq!(default_fix("Use COPY.\n\nMore details."), "Use COPY.");
+    }
+
+    #[test]
+    fn keeps_the_example_a_paragraph_introduces() {
+        assert_eq!(
+            default_fix("Check it first:\n\n```\nsha256sum -c\n```\n\nWhy."),
+            "Check it first:\n\n```\nsha256sum -c\n```"
+        );
+    }
+}
+
