@@ -9,6 +9,7 @@ mod finding;
 mod redact;
 mod report;
 mod rule;
+mod snapshot;
 
 pub use checklist::{ChecklistItem, CHECKLIST};
 pub use compose::{ComposeNetwork, ComposeProject, ComposeResource, ComposeService, ComposeVolume, ResourceSource};
@@ -16,4 +17,8 @@ pub use container::*;
 pub use finding::{Finding, Location};
 pub use redact::redact;
 pub use report::{InputError, Notice, Report, Summary, Tool, SCHEMA_VERSION};
+pub use snapshot::{
+    CollectorNote, ContainerFacts, DaemonConfig, DaemonFacts, EngineEndpoint, HostFacts, ImageFacts, NetworkFacts, Setting, Snapshot,
+    SocketFacts, VolumeFacts, SNAPSHOT_VERSION,
+};
 pub use rule::{Category, RuleDocs, RuleMeta, Severity, Target};

@@ -1,0 +1,346 @@
+//! Collecting a [`Snapshot`]: the API calls run concurrently (bounded), each under a timeout.
+
+use crate::connect::{self, choose_api_version, parse_api_version, Endpoint};
+use crate::{convert, daemon_config, host, EngineError};
+use bollard::query_parameters::{ListContainersOptions, ListImagesOptions, ListNetworksOptions, ListVolumesOptions};
+use rampart_model::{
+    CollectorNote, ContainerFacts, DaemonFacts, EngineEndpoint, ImageFacts, NetworkFacts, Snapshot, VolumeFacts,
+    SNAPSHOT_VERSION,
+};
+use serde_json::Value;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+#[derive(Debug, Clone)]
+pub struct CollectOptions {
+    pub endpoint: Endpoint,
+    /// For every single request.
+    pub timeout: Duration,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+}
+
+impl CollectOptions {
+    pub fn new(endpoint: Endpoint) -> CollectOptions {
+        CollectOptions { endpoint, timeout: Duration::from_secs(10), concurrency: 16 }
+    }
+}
+
+/// Connects, negotiates the API version and collects everything. An error only when nothing
+/// could be read from the engine (not reachable, not a Docker daemon, no common API version);
+/// parts that fail later become notes.
+pub fn collect(options: &CollectOptions) -> Result<Snapshot, EngineError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| EngineError::Config(format!("cannot start the I/O runtime: {e}")))?;
+    runtime.block_on(collect_async(options))
+}
+
+/// One engine call under the timeout, errors turned into [`EngineError`]s naming the host.
+#[derive(Clone)]
+struct Caller {
+    host: String,
+    timeout: Duration,
+}
+
+impl Caller {
+    async fn call<T>(&self, what: &str, future: impl Future<Output = Result<T, bollard::errors::Error>>) -> Result<T, EngineError> {
+        // bollard applies the same timeout per request; this outer one also bounds connecting
+        // and reading a body that trickles in.
+        match tokio::time::timeout(self.timeout + Duration::from_millis(500), future).await {
+            Err(_) => Err(EngineError::Timeout { host: self.host.clone(), seconds: self.timeout.as_secs() }),
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => Err(self.describe(what, error)),
+        }
+    }
+
+    fn describe(&self, what: &str, error: bollard::errors::Error) -> EngineError {
+        use bollard::errors::Error as B;
+        match error {
+            B::RequestTimeoutError => EngineError::Timeout { host: self.host.clone(), seconds: self.timeout.as_secs() },
+            B::DockerResponseServerError { status_code, message } => {
+                EngineError::Api { host: self.host.clone(), message: format!("{what}: HTTP {status_code}: {message}") }
+            }
+            other => {
+                // Connection errors hide the useful part (permission denied, refused) in sources.
+                let mut message = other.to_string();
+                let mut source = std::error::Error::source(&other);
+                while let Some(inner) = source {
+                    let text = inner.to_string();
+                    if !message.contains(&text) {
+                        message.push_str(": ");
+                        message.push_str(&text);
+                    }
+                    source = inner.source();
+                }
+                if matches!(other, B::JsonDataError { .. } | B::JsonSerdeError { .. }) {
+                    EngineError::Api { host: self.host.clone(), message: format!("{what}: unexpected reply: {message}") }
+                } else {
+                    EngineError::Connect { host: self.host.clone(), message }
+                }
+            }
+        }
+    }
+}
+
+fn to_value<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+async fn collect_async(options: &CollectOptions) -> Result<Snapshot, EngineError> {
+    let endpoint = &options.endpoint;
+    let caller = Caller { host: endpoint.host.clone(), timeout: options.timeout };
+    let docker = connect::open(endpoint, options.timeout)?;
+
+    // Unversioned on purpose: /version is how the version is learnt.
+    let version = caller.call("/version", docker.version()).await?;
+    let server_api = version.api_version.as_deref().and_then(parse_api_version).ok_or_else(|| EngineError::Api {
+        host: endpoint.host.clone(),
+        message: format!("/version has no usable ApiVersion ({:?}): is this a Docker daemon?", version.api_version),
+    })?;
+    let server_min = version.min_api_version.as_deref().and_then(parse_api_version);
+    let api = choose_api_version(server_api, server_min)
+        .map_err(|message| EngineError::Api { host: endpoint.host.clone(), message })?;
+    let docker = connect::versioned(docker, api);
+
+    let mut snapshot = Snapshot {
+        snapshot_version: SNAPSHOT_VERSION,
+        engine: EngineEndpoint {
+            host: endpoint.host.clone(),
+            chosen_by: endpoint.chosen_by.clone(),
+            api_version: Some(format!("{}.{}", api.0, api.1)),
+            local: endpoint.host.starts_with("unix://"),
+        },
+        ..Snapshot::default()
+    };
+    let notes = &mut snapshot.notes;
+
+    let all_containers = ListContainersOptions { all: true, ..Default::default() };
+    let (info, containers, images, networks, volumes) = tokio::join!(
+        caller.call("/info", docker.info()),
+        caller.call("/containers/json", docker.list_containers(Some(all_containers))),
+        caller.call("/images/json", docker.list_images(Some(ListImagesOptions::default()))),
+        caller.call("/networks", docker.list_networks(Some(ListNetworksOptions::default()))),
+        caller.call("/volumes", docker.list_volumes(Some(ListVolumesOptions::default()))),
+    );
+
+    let info = match info {
+        Ok(info) => Some(to_value(&info)),
+        Err(e) => {
+            notes.push(note("daemon.info", e.to_string()));
+            None
+        }
+    };
+    snapshot.daemon = Some(daemon_facts(&to_value(&version), info.as_ref()));
+
+    let limit = Arc::new(Semaphore::new(options.concurrency.max(1)));
+
+    // Every container, inspected concurrently; one removed since the list is skipped with a note.
+    let mut inspects = tokio::task::JoinSet::new();
+    match containers {
+        Ok(list) => {
+            for summary in list {
+                let Some(id) = summary.id.clone() else { continue };
+                let (docker, caller, limit) = (docker.clone(), caller.clone(), limit.clone());
+                inspects.spawn(async move {
+                    let _permit = limit.acquire_owned().await;
+                    let result = caller.call("container inspect", docker.inspect_container(&id, None)).await;
+                    (id, result.map(|inspect| to_value(&inspect)))
+                });
+            }
+        }
+        Err(e) => notes.push(note("containers", e.to_string())),
+    }
+
+    let mut image_jobs = tokio::task::JoinSet::new();
+    match images {
+        Ok(list) => {
+            for summary in list {
+                let id = summary.id.clone();
+                let tags = summary.repo_tags.clone();
+                let (docker, caller, limit) = (docker.clone(), caller.clone(), limit.clone());
+                image_jobs.spawn(async move {
+                    let _permit = limit.acquire_owned().await;
+                    let (inspect, history) = tokio::join!(
+                        caller.call("image inspect", docker.inspect_image(&id)),
+                        caller.call("image history", docker.image_history(&id)),
+                    );
+                    (id, tags, inspect.map(|i| to_value(&i)), history.map(|h| to_value(&h)))
+                });
+            }
+        }
+        Err(e) => notes.push(note("images", e.to_string())),
+    }
+
+    match networks {
+        Ok(list) => snapshot.networks = list.iter().map(|n| network_facts(&to_value(n))).collect(),
+        Err(e) => notes.push(note("networks", e.to_string())),
+    }
+    match volumes {
+        Ok(list) => {
+            let value = to_value(&list);
+            snapshot.volumes = value
+                .get("Volumes")
+                .and_then(Value::as_array)
+                .map(|vols| {
+                    vols.iter()
+                        .map(|v| VolumeFacts {
+                            name: text(v, "/Name"),
+                            driver: text(v, "/Driver"),
+                            mountpoint: text(v, "/Mountpoint"),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+        }
+        Err(e) => notes.push(note("volumes", e.to_string())),
+    }
+
+    let mut raw_containers = Vec::new();
+    while let Some(joined) = inspects.join_next().await {
+        match joined {
+            Ok((_, Ok(inspect))) => raw_containers.push(inspect),
+            Ok((id, Err(EngineError::Api { message, .. }))) if message.contains("HTTP 404") => {
+                notes.push(note(&format!("container {}", short_id(&id)), "removed while the audit ran; skipped".into()))
+            }
+            Ok((id, Err(e))) => notes.push(note(&format!("container {}", short_id(&id)), e.to_string())),
+            Err(e) => notes.push(note("containers", format!("inspect task failed: {e}"))),
+        }
+    }
+    while let Some(joined) = image_jobs.join_next().await {
+        match joined {
+            Ok((id, tags, inspect, history)) => {
+                let mut facts = ImageFacts { id: id.clone(), tags, ..ImageFacts::default() };
+                match inspect {
+                    Ok(inspect) => {
+                        facts.user = text(&inspect, "/Config/User");
+                        facts.healthcheck = strings(&inspect, "/Config/Healthcheck/Test");
+                        facts.env = strings(&inspect, "/Config/Env");
+                    }
+                    Err(e) => notes.push(note(&format!("image {}", short_id(&id)), e.to_string())),
+                }
+                match history {
+                    // The API lists the newest layer first.
+                    Ok(history) => {
+                        facts.history = history
+                            .as_array()
+                            .map(|layers| layers.iter().rev().map(|l| text(l, "/CreatedBy")).collect())
+                            .unwrap_or_default()
+                    }
+                    Err(e) => notes.push(note(&format!("image {} history", short_id(&id)), e.to_string())),
+                }
+                snapshot.images.push(facts);
+            }
+            Err(e) => notes.push(note("images", format!("image task failed: {e}"))),
+        }
+    }
+    snapshot.images.sort_by(|a, b| a.id.cmp(&b.id));
+
+    // Host facts only make sense for an engine on this machine.
+    if snapshot.engine.local {
+        let socket = endpoint.host.trim_start_matches("unix://");
+        let (facts, host_notes) = host::collect(socket);
+        snapshot.host = facts;
+        snapshot.notes.extend(host_notes);
+    } else {
+        snapshot.notes.push(note("host", format!("{} is not a local socket: host files were not examined", endpoint.host)));
+    }
+    snapshot.daemon_config = daemon_config::daemon_config(info.as_ref(), &snapshot.host, &snapshot.networks);
+
+    for inspect in &raw_containers {
+        let facts = container_facts(inspect, &snapshot);
+        snapshot.containers.push(facts);
+    }
+    snapshot.containers.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(snapshot)
+}
+
+fn container_facts(inspect: &Value, snapshot: &Snapshot) -> ContainerFacts {
+    let defaults = convert::DaemonDefaults {
+        no_new_privileges: snapshot.daemon_config.no_new_privileges.value.unwrap_or(false),
+        cgroup_version: snapshot.daemon.as_ref().map(|d| d.cgroup_version.clone()).unwrap_or_default(),
+    };
+    let spec = convert::container_spec(inspect, &defaults);
+    ContainerFacts {
+        id: text(inspect, "/Id"),
+        name: text(inspect, "/Name").trim_start_matches('/').to_string(),
+        state: text(inspect, "/State/Status"),
+        image: text(inspect, "/Config/Image"),
+        image_id: text(inspect, "/Image"),
+        spec,
+    }
+}
+
+fn daemon_facts(version: &Value, info: Option<&Value>) -> DaemonFacts {
+    let component = |name: &str| {
+        version.get("Components").and_then(Value::as_array).and_then(|components| {
+            components
+                .iter()
+                .find(|c| c.get("Name").and_then(Value::as_str) == Some(name))
+                .and_then(|c| c.get("Version").and_then(Value::as_str))
+                .map(str::to_string)
+        })
+    };
+    let info_text = |pointer: &str| info.map(|i| text(i, pointer)).unwrap_or_default();
+    DaemonFacts {
+        server_version: text(version, "/Version"),
+        api_version: text(version, "/ApiVersion"),
+        min_api_version: text(version, "/MinAPIVersion"),
+        os: text(version, "/Os"),
+        kernel_version: text(version, "/KernelVersion"),
+        operating_system: info_text("/OperatingSystem"),
+        docker_root_dir: info_text("/DockerRootDir"),
+        logging_driver: info_text("/LoggingDriver"),
+        cgroup_driver: info_text("/CgroupDriver"),
+        cgroup_version: info_text("/CgroupVersion"),
+        security_options: info.map(|i| strings(i, "/SecurityOptions")).unwrap_or_default(),
+        runc_version: component("runc")
+            .or_else(|| info.map(|i| text(i, "/RuncCommit/ID")).filter(|s| !s.is_empty())),
+        containerd_version: component("containerd")
+            .or_else(|| info.map(|i| text(i, "/ContainerdCommit/ID")).filter(|s| !s.is_empty())),
+        swarm_state: info_text("/Swarm/LocalNodeState"),
+        swarm_manager: info.and_then(|i| i.pointer("/Swarm/ControlAvailable")).and_then(Value::as_bool).unwrap_or(false),
+    }
+}
+
+fn network_facts(network: &Value) -> NetworkFacts {
+    let mut options: Vec<(String, String)> = network
+        .get("Options")
+        .and_then(Value::as_object)
+        .map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect())
+        .unwrap_or_default();
+    options.sort();
+    NetworkFacts {
+        id: text(network, "/Id"),
+        name: text(network, "/Name"),
+        driver: text(network, "/Driver"),
+        internal: network.get("Internal").and_then(Value::as_bool).unwrap_or(false),
+        options,
+    }
+}
+
+fn note(collector: &str, message: String) -> CollectorNote {
+    CollectorNote { collector: collector.to_string(), message }
+}
+
+fn short_id(id: &str) -> &str {
+    id.trim_start_matches("sha256:").get(..12).unwrap_or(id)
+}
+
+/// The string at a JSON pointer, empty when absent.
+pub(crate) fn text(value: &Value, pointer: &str) -> String {
+    value.pointer(pointer).and_then(Value::as_str).unwrap_or_default().to_string()
+}
+
+/// The strings of the array at a JSON pointer.
+pub(crate) fn strings(value: &Value, pointer: &str) -> Vec<String> {
+    value
+        .pointer(pointer)
+        .and_then(Value::as_array)
+        .map(|items| items.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .unwrap_or_default()
+}

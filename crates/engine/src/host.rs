@@ -1,0 +1,189 @@
+//! Facts about the machine a local engine runs on: the socket's permissions, the docker group,
+//! the dockerd serving this socket (its command line, from /proc) and its daemon.json, and
+//! runtime monitors. Each fact that cannot be read is left unknown with a note.
+
+use rampart_model::{CollectorNote, HostFacts, SocketFacts};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+const DEFAULT_DAEMON_JSON: &str = "/etc/docker/daemon.json";
+/// Process names of runtime security monitors.
+const RUNTIME_MONITORS: &[&str] = &["falco", "tetragon", "tracee", "sysdig", "dragent", "sysdig-agent"];
+
+pub fn collect(socket: &str) -> (HostFacts, Vec<CollectorNote>) {
+    let mut notes = Vec::new();
+    let mut note = |collector: &str, message: String| notes.push(CollectorNote { collector: collector.into(), message });
+    let mut facts = HostFacts::default();
+
+    let group_file = std::fs::read_to_string("/etc/group");
+    let passwd_file = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    match std::fs::metadata(socket) {
+        Ok(meta) => {
+            let groups = group_file.as_deref().unwrap_or_default();
+            facts.socket = Some(SocketFacts {
+                path: socket.to_string(),
+                mode: meta.mode() & 0o7777,
+                owner: name_of(&passwd_file, meta.uid()),
+                group: name_of(groups, meta.gid()),
+            });
+        }
+        Err(e) => note("host.socket", format!("cannot stat {socket}: {e}")),
+    }
+    match &group_file {
+        Ok(groups) => facts.docker_group_members = Some(group_members(groups, "docker")),
+        Err(e) => note("host.docker_group", format!("cannot read /etc/group: {e}")),
+    }
+
+    match find_dockerd(Path::new("/proc"), socket) {
+        Ok(Some(argv)) => {
+            let config_file = flag_values(&argv, &["--config-file"]).pop().unwrap_or_else(|| DEFAULT_DAEMON_JSON.into());
+            match std::fs::read_to_string(&config_file) {
+                Ok(text) => facts.daemon_json = Some(text),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => facts.daemon_json_missing = true,
+                Err(e) => note("host.daemon_json", format!("cannot read {config_file}: {e}")),
+            }
+            facts.daemon_json_path = Some(config_file);
+            facts.dockerd_command_line = Some(argv);
+        }
+        Ok(None) => note(
+            "host.dockerd",
+            format!("no dockerd process serving {socket} was found in /proc (another PID namespace, or not root?)"),
+        ),
+        Err(e) => note("host.dockerd", format!("cannot read /proc: {e}")),
+    }
+
+    match running_monitors(Path::new("/proc")) {
+        Ok(found) => facts.runtime_monitors = Some(found),
+        Err(e) => note("host.runtime_monitors", format!("cannot list processes: {e}")),
+    }
+    (facts, notes)
+}
+
+/// The user or group name for `id` in a passwd/group-format file, else the number.
+fn name_of(file: &str, id: u32) -> String {
+    file.lines()
+        .filter_map(|line| {
+            let mut fields = line.split(':');
+            let name = fields.next()?;
+            fields.next()?;
+            (fields.next()?.parse::<u32>().ok()? == id).then(|| name.to_string())
+        })
+        .next()
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// The members listed for `group` in /etc/group (users whose primary group it is are not listed
+/// there; that is rare for `docker`).
+pub(crate) fn group_members(groups: &str, group: &str) -> Vec<String> {
+    groups
+        .lines()
+        .find(|line| line.split(':').next() == Some(group))
+        .and_then(|line| line.split(':').nth(3))
+        .map(|members| members.split(',').map(str::trim).filter(|m| !m.is_empty()).map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+fn process_dirs(proc_root: &Path) -> std::io::Result<Vec<PathBuf>> {
+    Ok(std::fs::read_dir(proc_root)?
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name().to_string_lossy().bytes().all(|b| b.is_ascii_digit()))
+        .map(|entry| entry.path())
+        .collect())
+}
+
+/// The command line of the dockerd that serves `socket`: one whose `-H`/`--host` names it, or,
+/// for the default socket, one started without `-H` or with systemd's `fd://`.
+pub(crate) fn find_dockerd(proc_root: &Path, socket: &str) -> std::io::Result<Option<Vec<String>>> {
+    let mut fallback = None;
+    for dir in process_dirs(proc_root)? {
+        let Ok(raw) = std::fs::read(dir.join("cmdline")) else { continue };
+        let argv: Vec<String> =
+            raw.split(|&b| b == 0).filter(|w| !w.is_empty()).map(|w| String::from_utf8_lossy(w).into_owned()).collect();
+        let Some(program) = argv.first() else { continue };
+        if Path::new(program).file_name().and_then(|n| n.to_str()) != Some("dockerd") {
+            continue;
+        }
+        let hosts = flag_values(&argv, &["-H", "--host"]);
+        if hosts.iter().any(|h| h.strip_prefix("unix://").unwrap_or(h) == socket) {
+            return Ok(Some(argv));
+        }
+        let default_socket = matches!(socket, "/var/run/docker.sock" | "/run/docker.sock");
+        if default_socket && (hosts.is_empty() || hosts.iter().any(|h| h.starts_with("fd://"))) {
+            fallback = Some(argv);
+        }
+    }
+    Ok(fallback)
+}
+
+/// The values given to a flag, in order: `-H x`, `-H=x`, `--host x`, `--host=x`.
+pub(crate) fn flag_values(argv: &[String], names: &[&str]) -> Vec<String> {
+    let mut values = Vec::new();
+    let mut words = argv.iter().skip(1);
+    while let Some(word) = words.next() {
+        for name in names {
+            if word == name {
+                if let Some(value) = words.next() {
+                    values.push(value.clone());
+                }
+            } else if let Some(value) = word.strip_prefix(name).and_then(|rest| rest.strip_prefix('=')) {
+                values.push(value.to_string());
+            }
+        }
+    }
+    values
+}
+
+fn running_monitors(proc_root: &Path) -> std::io::Result<Vec<String>> {
+    let mut found = Vec::new();
+    for dir in process_dirs(proc_root)? {
+        let Ok(comm) = std::fs::read_to_string(dir.join("comm")) else { continue };
+        let comm = comm.trim();
+        if RUNTIME_MONITORS.contains(&comm) && !found.iter().any(|f| f == comm) {
+            found.push(comm.to_string());
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| w.to_string()).collect()
+    }
+
+    #[test]
+    fn flag_values_in_every_spelling() {
+        let line = argv(&["dockerd", "-H", "fd://", "--host=unix:///a.sock", "--host", "tcp://0.0.0.0:2375", "-H=x"]);
+        assert_eq!(flag_values(&line, &["-H", "--host"]), ["fd://", "unix:///a.sock", "tcp://0.0.0.0:2375", "x"]);
+    }
+
+    #[test]
+    fn group_members_of_docker() {
+        let groups = "root:x:0:\ndocker:x:998:alice,bob\nstaff:x:50:carol\n";
+        assert_eq!(group_members(groups, "docker"), ["alice", "bob"]);
+        assert!(group_members(groups, "nogroup").is_empty());
+        assert_eq!(name_of(groups, 998), "docker");
+        assert_eq!(name_of(groups, 4242), "4242");
+    }
+
+    #[test]
+    fn finds_the_dockerd_serving_the_socket() {
+        let proc_root = tempfile::tempdir().unwrap();
+        let write = |pid: &str, words: &[&str]| {
+            let dir = proc_root.path().join(pid);
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("cmdline"), words.join("\0") + "\0").unwrap();
+        };
+        write("10", &["/usr/sbin/dockerd", "-H", "fd://"]);
+        write("20", &["/usr/sbin/dockerd", "--host", "unix:///tmp/t/docker.sock", "--data-root", "/tmp/t/data"]);
+        write("30", &["/bin/sh", "-c", "dockerd --host unix:///tmp/t/docker.sock"]);
+        let found = find_dockerd(proc_root.path(), "/tmp/t/docker.sock").unwrap().unwrap();
+        assert_eq!(found[4], "/tmp/t/data");
+        let default = find_dockerd(proc_root.path(), "/var/run/docker.sock").unwrap().unwrap();
+        assert_eq!(default[2], "fd://");
+        assert!(find_dockerd(proc_root.path(), "/elsewhere.sock").unwrap().is_none());
+    }
+}
