@@ -1,5 +1,6 @@
 //! The `rampart` binary: argument parsing and exit codes only; the work is in the libraries.
 
+mod audit;
 mod check_run;
 mod color;
 mod rules_cmd;
@@ -27,6 +28,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Commands {
+    /// Audit a Docker host: the daemon's settings and every container (created and exited ones
+    /// too), read-only. Finds the engine like the Docker CLI; --snapshot replays a saved audit.
+    Audit(audit::AuditArgs),
     /// Analyse Dockerfiles (and, later, compose files) under PATHs (default: the current directory).
     Scan(ScanArgs),
     /// Check one `docker run` / `docker create` / `podman run` command line:
@@ -75,6 +79,7 @@ struct ScanArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Commands::Audit(args) => audit::run(args),
         Commands::Scan(args) => run_scan(args),
         Commands::CheckRun(args) => check_run::run(args),
         Commands::Rules { rule, format } => rules_cmd::run(rule.as_deref(), &format),

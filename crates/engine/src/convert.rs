@@ -243,8 +243,20 @@ fn bindings(map: Option<&Value>) -> Vec<PortMapping> {
             let host_ip = str_at(binding, "/HostIp").map(str::to_string);
             let host_port = str_at(binding, "/HostPort").and_then(|p| PortRange::parse(p).ok());
             let mapping = PortMapping { host_ip, host_port, container_port, protocol };
-            if !found.contains(&mapping) {
-                found.push(mapping);
+            // A port published on every interface shows up twice, for 0.0.0.0 and for `::`:
+            // one mapping with no IP (every interface) says it once.
+            let twin = found.iter().position(|other| {
+                other.host_port == mapping.host_port
+                    && other.container_port == mapping.container_port
+                    && other.protocol == mapping.protocol
+                    && other.binds_all_interfaces()
+                    && mapping.binds_all_interfaces()
+                    && other.host_ip != mapping.host_ip
+            });
+            match twin {
+                Some(index) => found[index].host_ip = None,
+                None if !found.contains(&mapping) => found.push(mapping),
+                None => {}
             }
         }
     }

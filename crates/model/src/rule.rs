@@ -107,6 +107,8 @@ pub enum Target {
     Container,
     /// A whole compose project: how its services, networks and secrets relate.
     Compose,
+    /// A collected engine snapshot (crates/engine): the daemon, its configuration, the host.
+    Engine,
 }
 
 impl Target {
@@ -115,6 +117,7 @@ impl Target {
             Target::Dockerfile => "dockerfile",
             Target::Container => "container",
             Target::Compose => "compose",
+            Target::Engine => "engine",
         }
     }
 }

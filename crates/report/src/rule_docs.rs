@@ -44,6 +44,8 @@ fn fence_language(m: &RuleMeta) -> &'static str {
         // highlight acceptably as shell too).
         rampart_model::Target::Container => "sh",
         rampart_model::Target::Compose => "yaml",
+        // Engine rules' examples are daemon.json snippets or dockerd flags.
+        rampart_model::Target::Engine => "json",
     }
 }
 

@@ -1,7 +1,7 @@
 //! What a rule sees (the facts and the user's settings) and where it reports.
 
 use rampart_dockerfile::{Dockerfile, Span};
-use rampart_model::{ComposeProject, ContainerSpec, Finding, Location, Origin, RuleMeta, Sourced};
+use rampart_model::{ComposeProject, ContainerSpec, Finding, Location, Origin, RuleMeta, Snapshot, Sourced};
 
 /// User settings that change what some rules consider a problem (from `rampart.toml`).
 #[derive(Debug, Clone, Default)]
@@ -27,6 +27,12 @@ pub struct ContainerContext<'a> {
 /// A loaded compose project, for rules about how its services, networks and secrets relate.
 pub struct ProjectContext<'a> {
     pub project: &'a ComposeProject,
+    pub settings: &'a Settings,
+}
+
+/// A collected engine snapshot, for daemon and host rules.
+pub struct SnapshotContext<'a> {
+    pub snapshot: &'a Snapshot,
     pub settings: &'a Settings,
 }
 
@@ -64,6 +70,17 @@ impl<'a> Sink<'a> {
     /// A sink for container rules.
     pub fn for_container(meta: &'a RuleMeta, cx: &ContainerContext<'a>) -> Sink<'a> {
         Sink { meta, subject: Subject::Container { spec: cx.spec }, findings: Vec::new() }
+    }
+
+    /// A sink for findings about a named object without file positions (`daemon`,
+    /// `host:/var/run/docker.sock`); `Sink::report_object` can name another one.
+    pub fn for_object(meta: &'a RuleMeta, object: &str) -> Sink<'a> {
+        Sink { meta, subject: Subject::Project { object: object.to_string() }, findings: Vec::new() }
+    }
+
+    /// Reports a finding about `object` (`daemon`, `host:/etc/docker/daemon.json`).
+    pub fn report_object(&mut self, object: &str, message: impl Into<String>) -> &mut Finding {
+        self.push(object_location(object, None), message.into())
     }
 
     /// A sink for compose project rules.

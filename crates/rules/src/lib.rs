@@ -12,7 +12,7 @@ mod context;
 pub mod helpers;
 pub mod secrets;
 
-pub use context::{ContainerContext, DockerfileContext, ProjectContext, Settings, Sink};
+pub use context::{ContainerContext, DockerfileContext, ProjectContext, Settings, Sink, SnapshotContext};
 pub use rampart_model::{Category, Finding, Location, RuleDocs, RuleMeta, Severity, Target};
 
 /// A rule: its metadata and its check.
@@ -28,13 +28,15 @@ pub enum Check {
     Container(fn(&ContainerContext<'_>, &mut Sink<'_>)),
     /// Over a whole compose project: how its services, networks and secrets relate.
     Project(fn(&ProjectContext<'_>, &mut Sink<'_>)),
+    /// Over a collected engine snapshot: the daemon's configuration and the host.
+    Snapshot(fn(&SnapshotContext<'_>, &mut Sink<'_>)),
 }
 
 /// What rule files import.
 pub(crate) mod prelude {
     pub use crate::helpers;
     pub use crate::container;
-    pub use crate::{Check, ContainerContext, DockerfileContext, ProjectContext, Rule, Sink};
+    pub use crate::{Check, ContainerContext, DockerfileContext, ProjectContext, Rule, Sink, SnapshotContext};
     pub use rampart_model::{NetworkMode, RestartPolicy, SecurityOpt};
     pub use rampart_dockerfile::{
         BaseRef, Command, CommandForm, Dockerfile, Instruction, Joiner, Kind, ShellScript, Span, Stage,
@@ -86,6 +88,18 @@ pub fn check_project<'r>(cx: &ProjectContext<'_>, rules: impl IntoIterator<Item 
     for rule in rules {
         let Check::Project(check) = rule.check else { continue };
         let mut sink = Sink::for_project(&rule.meta, cx);
+        check(cx, &mut sink);
+        findings.extend(sink.into_findings());
+    }
+    findings
+}
+
+/// Runs every snapshot rule in `rules` over `cx`.
+pub fn check_snapshot<'r>(cx: &SnapshotContext<'_>, rules: impl IntoIterator<Item = &'r Rule>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in rules {
+        let Check::Snapshot(check) = rule.check else { continue };
+        let mut sink = Sink::for_object(&rule.meta, "daemon");
         check(cx, &mut sink);
         findings.extend(sink.into_findings());
     }

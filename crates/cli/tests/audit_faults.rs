@@ -1,0 +1,112 @@
+//! `rampart audit` when the engine is missing, hangs or answers nonsense: a clear message naming
+//! the engine, no hang past the timeout, exit 2 only when nothing could be audited. The broken
+//! engines here are tiny unix-socket listeners (no daemon needed).
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::io::{Read, Write};
+use std::os::unix::net::UnixListener;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn audit(cwd: &Path, host: &str, extra: &[&str]) -> std::process::Output {
+    Command::cargo_bin("rampart")
+        .unwrap()
+        .current_dir(cwd)
+        .args(["audit", "--host", host])
+        .args(extra)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap()
+}
+
+/// A listener that answers every connection with `reply` (or never, when `None`).
+fn fake_engine(path: &Path, reply: Option<&'static str>) {
+    let listener = UnixListener::bind(path).unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            match reply {
+                Some(reply) => {
+                    let mut buffer = [0u8; 4096];
+                    let _ = stream.read(&mut buffer);
+                    let _ = stream.write_all(reply.as_bytes());
+                }
+                // Accept and keep the connection open without a byte in reply.
+                None => held.push(stream),
+            }
+        }
+    });
+}
+
+#[test]
+fn a_missing_socket_with_nothing_else_to_audit_exits_2_naming_the_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = audit(dir.path(), "unix:///nonexistent/rampart/docker.sock", &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("unix:///nonexistent/rampart/docker.sock") && stderr.contains("--host"), "{stderr}");
+    assert!(stderr.contains("no socket") && stderr.contains("nothing could be audited"), "{stderr}");
+}
+
+#[test]
+fn without_an_engine_the_dockerfiles_here_are_still_linted() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Dockerfile"), "FROM debian:12\nRUN sudo apt-get update\n").unwrap();
+    let output = audit(dir.path(), "unix:///nonexistent/rampart/docker.sock", &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(report["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "DKF001"), "{report}");
+    let notice = &report["notices"][0];
+    assert_eq!(notice["kind"], "engine-unreachable");
+    assert!(notice["message"].as_str().unwrap().contains("/nonexistent/rampart/docker.sock"), "{notice}");
+}
+
+#[test]
+fn an_engine_that_never_answers_times_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("silent.sock");
+    fake_engine(&socket, None);
+    let started = Instant::now();
+    let output = audit(dir.path(), &format!("unix://{}", socket.display()), &["--timeout", "1"]);
+    let elapsed = started.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("did not answer within"), "{stderr}");
+    assert!(elapsed < Duration::from_secs(15), "took {elapsed:?}");
+}
+
+#[test]
+fn a_garbled_reply_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("garbled.sock");
+    fake_engine(&socket, Some("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\nnot json!!"));
+    let output = audit(dir.path(), &format!("unix://{}", socket.display()), &["--timeout", "5"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("unexpected reply") && stderr.contains("/version"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_reply_without_an_api_version_is_not_taken_for_a_docker_daemon() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("other.sock");
+    fake_engine(&socket, Some("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 17\r\n\r\n{\"Version\":\"1.0\"}"));
+    let output = audit(dir.path(), &format!("unix://{}", socket.display()), &["--timeout", "5"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("is this a Docker daemon?"), "{stderr}");
+}
+
+#[test]
+fn a_snapshot_that_is_not_one_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("snap.json");
+    std::fs::write(&path, "[1, 2]").unwrap();
+    let output = Command::cargo_bin("rampart").unwrap().args(["audit", "--snapshot"]).arg(&path).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not a rampart snapshot"), "{stderr}");
+}
