@@ -61,7 +61,10 @@ impl Command {
     /// The program's base name: `/usr/bin/apt-get` -> `apt-get`.
     pub fn name(&self) -> &str {
         let program = self.program.value.as_str();
-        program.rsplit('/').next().unwrap_or(program)
+        match program.rfind('/') {
+            Some(slash) => &program[slash + 1..],
+            None => program,
+        }
     }
 
     /// The argument values.

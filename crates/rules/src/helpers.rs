@@ -97,7 +97,9 @@ pub fn unwrap_command(command: &ast::Command) -> Cow<'_, ast::Command> {
     let mut current = Cow::Borrowed(command);
     // Wrappers nest (`sudo env X=1 nice cmd`); a few levels are all that real scripts use.
     for _ in 0..8 {
-        let Some(wrapper) = WRAPPERS.iter().find(|w| w.name == current.name()) else { break };
+        // Every rule unwraps every command: compute the base name once, not once per wrapper.
+        let name = current.name();
+        let Some(wrapper) = WRAPPERS.iter().find(|w| w.name == name) else { break };
         if wrapper.name == "command" && current.has_flag(&["-v", "-V"]) {
             break;
         }

@@ -267,95 +267,143 @@ const TOKEN_SHAPES: &[TokenShape] = &[
     },
 ];
 
+/// What may start at a byte: for each byte value, a bit set of the [`TOKEN_SHAPES`] whose
+/// prefix starts with it, and of the three other openings ([`PRIVATE_KEY_BIT`], [`JWT_BIT`],
+/// [`URL_BIT`]). One pass over a text with this table finds every candidate position; building a
+/// substring searcher per prefix per text cost more than the scan itself on short words.
+const FIRST_BYTES: [u64; 256] = first_byte_table();
+const PRIVATE_KEY_BIT: u32 = 61;
+const JWT_BIT: u32 = 62;
+const URL_BIT: u32 = 63;
+const PRIVATE_KEY_BEGIN: &str = "-----BEGIN ";
+const JWT_START: &str = "eyJ";
+const URL_SEPARATOR: &str = "://";
+
+const fn first_byte_table() -> [u64; 256] {
+    assert!(TOKEN_SHAPES.len() < PRIVATE_KEY_BIT as usize, "one bit per token shape");
+    let mut table = [0u64; 256];
+    let mut i = 0;
+    while i < TOKEN_SHAPES.len() {
+        table[TOKEN_SHAPES[i].prefix.as_bytes()[0] as usize] |= 1 << i;
+        i += 1;
+    }
+    table[PRIVATE_KEY_BEGIN.as_bytes()[0] as usize] |= 1 << PRIVATE_KEY_BIT;
+    table[JWT_START.as_bytes()[0] as usize] |= 1 << JWT_BIT;
+    table[URL_SEPARATOR.as_bytes()[0] as usize] |= 1 << URL_BIT;
+    table
+}
+
+/// Start offsets of `needle` in `text` (overlapping occurrences included), found with the
+/// first-byte test before any comparison.
+fn occurrences<'a>(text: &'a str, needle: &'static str) -> impl Iterator<Item = usize> + 'a {
+    let bytes = text.as_bytes();
+    let first = needle.as_bytes()[0];
+    bytes
+        .iter()
+        .enumerate()
+        .filter(move |&(i, &b)| b == first && bytes[i..].starts_with(needle.as_bytes()))
+        .map(|(i, _)| i)
+}
+
 /// Finds every secret-shaped value in `text`, in order of position. Placeholders (`AKIA…EXAMPLE`,
 /// `ghp_xxxxxxxx…`) are skipped.
 pub fn find_secrets(text: &str) -> Vec<SecretMatch> {
     let mut found = Vec::new();
     let bytes = text.as_bytes();
-    for shape in TOKEN_SHAPES {
-        for (start, _) in text.match_indices(shape.prefix) {
-            if shape.needs_boundary && start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
-                continue;
+    for (start, &b) in bytes.iter().enumerate() {
+        let mut candidates = FIRST_BYTES[b as usize];
+        while candidates != 0 {
+            let bit = candidates.trailing_zeros();
+            candidates &= candidates - 1;
+            let rest = &bytes[start..];
+            match bit {
+                PRIVATE_KEY_BIT if rest.starts_with(PRIVATE_KEY_BEGIN.as_bytes()) => found.extend(private_key_at(text, start)),
+                JWT_BIT if rest.starts_with(JWT_START.as_bytes()) => found.extend(jwt_at(text, start)),
+                URL_BIT if rest.starts_with(URL_SEPARATOR.as_bytes()) => {
+                    found.extend(userinfo_at(text, start).map(|u| SecretMatch { kind: SecretKind::UrlCredentials, start: u.start, end: u.end }));
+                }
+                PRIVATE_KEY_BIT | JWT_BIT | URL_BIT => {}
+                shape => found.extend(token_at(text, start, &TOKEN_SHAPES[shape as usize])),
             }
-            let body_start = start + shape.prefix.len();
-            let body_len = bytes[body_start..].iter().take_while(|&&b| (shape.body)(b)).count();
-            if body_len < shape.min || body_len > shape.max {
-                continue;
-            }
-            let end = body_start + body_len;
-            // A token is followed by a separator, not by more word characters.
-            if bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric()) {
-                continue;
-            }
-            let token = &text[start..end];
-            if is_placeholder(token) || !looks_random(&text[body_start..end]) {
-                continue;
-            }
-            found.push(SecretMatch { kind: shape.kind, start, end });
         }
     }
-    found.extend(find_private_keys(text));
-    found.extend(find_jwts(text));
-    found.extend(find_url_credentials(text).into_iter().map(|(start, end)| SecretMatch {
-        kind: SecretKind::UrlCredentials,
-        start,
-        end,
-    }));
     found.sort_by_key(|m| (m.start, m.end));
     found
+}
+
+/// The token of `shape` starting at byte `start` of `text`, if one does.
+fn token_at(text: &str, start: usize, shape: &TokenShape) -> Option<SecretMatch> {
+    let bytes = text.as_bytes();
+    if !bytes[start..].starts_with(shape.prefix.as_bytes()) {
+        return None;
+    }
+    if shape.needs_boundary && start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
+        return None;
+    }
+    let body_start = start + shape.prefix.len();
+    let body_len = bytes[body_start..].iter().take_while(|&&b| (shape.body)(b)).count();
+    if body_len < shape.min || body_len > shape.max {
+        return None;
+    }
+    let end = body_start + body_len;
+    // A token is followed by a separator, not by more word characters.
+    if bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let token = &text[start..end];
+    if is_placeholder(token) || !looks_random(&text[body_start..end]) {
+        return None;
+    }
+    Some(SecretMatch { kind: shape.kind, start, end })
 }
 
 /// `-----BEGIN … PRIVATE KEY-----` and `-----BEGIN PGP PRIVATE KEY BLOCK-----` headers. The match
 /// covers the header line only.
 pub fn find_private_keys(text: &str) -> Vec<SecretMatch> {
-    const BEGIN: &str = "-----BEGIN ";
-    let mut found = Vec::new();
-    for (start, _) in text.match_indices(BEGIN) {
-        let rest = &text[start + BEGIN.len()..];
-        let Some(label_len) = rest.find("-----") else { continue };
-        let label = &rest[..label_len];
-        if label.len() > 40 || !label.bytes().all(|b| b.is_ascii_uppercase() || b == b' ') {
-            continue;
-        }
-        if label.ends_with("PRIVATE KEY") || label == "PGP PRIVATE KEY BLOCK" {
-            let end = start + BEGIN.len() + label_len + "-----".len();
-            found.push(SecretMatch { kind: SecretKind::PrivateKey, start, end });
-        }
-    }
-    found
+    occurrences(text, PRIVATE_KEY_BEGIN).filter_map(|start| private_key_at(text, start)).collect()
 }
 
-/// JSON Web Tokens: three base64url segments, the first two starting with `eyJ` (`{"`).
-fn find_jwts(text: &str) -> Vec<SecretMatch> {
-    let bytes = text.as_bytes();
-    let mut found = Vec::new();
-    for (start, _) in text.match_indices("eyJ") {
-        if start > 0 && url_safe(bytes[start - 1]) {
-            continue;
-        }
-        let mut end = start;
-        let mut segments = 0;
-        loop {
-            let len = bytes[end..].iter().take_while(|&&b| url_safe(b)).count();
-            if len < 10 {
-                break;
-            }
-            segments += 1;
-            end += len;
-            if segments == 3 || bytes.get(end) != Some(&b'.') {
-                break;
-            }
-            // The second segment (the claims) is JSON too.
-            if segments == 1 && !text[end + 1..].starts_with("eyJ") {
-                break;
-            }
-            end += 1;
-        }
-        if segments == 3 {
-            found.push(SecretMatch { kind: SecretKind::Jwt, start, end });
-        }
+/// The private key header starting at byte `start` (where `-----BEGIN ` is), if it is one.
+fn private_key_at(text: &str, start: usize) -> Option<SecretMatch> {
+    let rest = &text[start + PRIVATE_KEY_BEGIN.len()..];
+    let label_len = rest.find("-----")?;
+    let label = &rest[..label_len];
+    if label.len() > 40 || !label.bytes().all(|b| b.is_ascii_uppercase() || b == b' ') {
+        return None;
     }
-    found
+    if label.ends_with("PRIVATE KEY") || label == "PGP PRIVATE KEY BLOCK" {
+        let end = start + PRIVATE_KEY_BEGIN.len() + label_len + "-----".len();
+        return Some(SecretMatch { kind: SecretKind::PrivateKey, start, end });
+    }
+    None
+}
+
+/// A JSON Web Token starting at byte `start` (where `eyJ` is): three base64url segments, the
+/// first two starting with `eyJ` (`{"`).
+fn jwt_at(text: &str, start: usize) -> Option<SecretMatch> {
+    let bytes = text.as_bytes();
+    if start > 0 && url_safe(bytes[start - 1]) {
+        return None;
+    }
+    let mut end = start;
+    let mut segments = 0;
+    loop {
+        let len = bytes[end..].iter().take_while(|&&b| url_safe(b)).count();
+        if len < 10 {
+            break;
+        }
+        segments += 1;
+        end += len;
+        if segments == 3 || bytes.get(end) != Some(&b'.') {
+            break;
+        }
+        // The second segment (the claims) is JSON too.
+        if segments == 1 && !text[end + 1..].starts_with(JWT_START) {
+            break;
+        }
+        end += 1;
+    }
+    (segments == 3).then_some(SecretMatch { kind: SecretKind::Jwt, start, end })
 }
 
 /// The parts of a URL's authority with a password in it: `scheme://user:password@host`.
@@ -373,49 +421,39 @@ pub struct UrlUserinfo<'a> {
 /// Every URL in `text` whose authority carries a literal password (not a `$VAR`, not a
 /// placeholder, not the user name repeated as in `postgres:postgres@`).
 pub fn url_userinfos(text: &str) -> Vec<UrlUserinfo<'_>> {
-    let bytes = text.as_bytes();
-    let mut found = Vec::new();
-    for (sep, _) in text.match_indices("://") {
-        let scheme_start = text[..sep]
-            .bytes()
-            .rposition(|b| !(b.is_ascii_alphanumeric() || b == b'+' || b == b'.' || b == b'-'))
-            .map_or(0, |i| i + 1);
-        if scheme_start == sep || !bytes[scheme_start].is_ascii_alphabetic() {
-            continue;
-        }
-        let authority_start = sep + 3;
-        let authority_len = bytes[authority_start..]
-            .iter()
-            .take_while(|&&b| {
-                !matches!(b, b'/' | b'?' | b'#' | b'"' | b'\'' | b'`' | b'<' | b'>') && !b.is_ascii_whitespace()
-            })
-            .count();
-        let authority = &text[authority_start..authority_start + authority_len];
-        let Some(at) = authority.rfind('@') else { continue };
-        let (userinfo, host) = (&authority[..at], &authority[at + 1..]);
-        let Some((user, password)) = userinfo.split_once(':') else { continue };
-        if host.is_empty()
-            || password.is_empty()
-            || is_reference(password)
-            || is_placeholder(password)
-            || password == user
-        {
-            continue;
-        }
-        let end = authority_start
-            + authority_len
-            + bytes[authority_start + authority_len..]
-                .iter()
-                .take_while(|&&b| !b.is_ascii_whitespace() && !matches!(b, b'"' | b'\'' | b'`'))
-                .count();
-        let password_start = authority_start + user.len() + 1;
-        found.push(UrlUserinfo { user, password, start: scheme_start, end, password_start });
-    }
-    found
+    occurrences(text, URL_SEPARATOR).filter_map(|sep| userinfo_at(text, sep)).collect()
 }
 
-fn find_url_credentials(text: &str) -> Vec<(usize, usize)> {
-    url_userinfos(text).into_iter().map(|u| (u.start, u.end)).collect()
+/// The URL around the `://` at byte `sep`, when its authority carries a literal password.
+fn userinfo_at(text: &str, sep: usize) -> Option<UrlUserinfo<'_>> {
+    let bytes = text.as_bytes();
+    let scheme_start = text[..sep]
+        .bytes()
+        .rposition(|b| !(b.is_ascii_alphanumeric() || b == b'+' || b == b'.' || b == b'-'))
+        .map_or(0, |i| i + 1);
+    if scheme_start == sep || !bytes[scheme_start].is_ascii_alphabetic() {
+        return None;
+    }
+    let authority_start = sep + URL_SEPARATOR.len();
+    let authority_len = bytes[authority_start..]
+        .iter()
+        .take_while(|&&b| !matches!(b, b'/' | b'?' | b'#' | b'"' | b'\'' | b'`' | b'<' | b'>') && !b.is_ascii_whitespace())
+        .count();
+    let authority = &text[authority_start..authority_start + authority_len];
+    let at = authority.rfind('@')?;
+    let (userinfo, host) = (&authority[..at], &authority[at + 1..]);
+    let (user, password) = userinfo.split_once(':')?;
+    if host.is_empty() || password.is_empty() || is_reference(password) || is_placeholder(password) || password == user {
+        return None;
+    }
+    let end = authority_start
+        + authority_len
+        + bytes[authority_start + authority_len..]
+            .iter()
+            .take_while(|&&b| !b.is_ascii_whitespace() && !matches!(b, b'"' | b'\'' | b'`'))
+            .count();
+    let password_start = authority_start + user.len() + 1;
+    Some(UrlUserinfo { user, password, start: scheme_start, end, password_start })
 }
 
 /// `https://user:s3cret@host/path` -> `https://user:s3…(sha256:…)@host/path`: the URL stays
