@@ -37,7 +37,10 @@ if [ -z "${RAMPART_TEST_DOCKER_HOST:-}" ] && [ "${RAMPART_SKIP_LIVE:-}" != 1 ] &
       kill "$(cat "$docker_dir/docker.pid")" 2>/dev/null || true
       for _ in $(seq 1 50); do [ -f "$docker_dir/docker.pid" ] || break; sleep 0.2; done
     fi
-    # Container layers may still be mounted for a moment; a leftover temp dir is harmless.
+    # dockerd leaves its data root bind-mounted on itself: unmount what is left under the
+    # temporary directory (deepest first) before removing it.
+    awk -v dir="$docker_dir" '$2 == dir || index($2, dir "/") == 1 { print $2 }' /proc/mounts | sort -r |
+      while read -r mount_point; do umount -l "$mount_point" 2>/dev/null || true; done
     rm -rf "$docker_dir" 2>/dev/null || true
   }
   trap stop_private_daemon EXIT

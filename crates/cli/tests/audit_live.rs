@@ -433,5 +433,43 @@ fn requests_on_the_wire_carry_the_negotiated_api_version() {
     let unversioned: Vec<&&str> = paths[1..].iter().filter(|p| !p.starts_with(&prefix)).collect();
     assert!(unversioned.is_empty(), "requests without {prefix}: {unversioned:?}");
     assert!(paths.iter().any(|p| p.starts_with(&format!("{prefix}containers/json"))), "{paths:?}");
-    assert!(paths.iter().filter(|p| p.contains("/containers/") && p.ends_with("/json")).count() > CONTAINERS.len());
+    // One inspect per container (this test's and any others on the daemon).
+    let inspects = paths.iter().filter(|p| p.contains("/containers/") && p.ends_with("/json") && !p.ends_with("containers/json"));
+    assert!(inspects.count() >= CONTAINERS.len(), "{paths:?}");
+}
+
+fn running_as_root() -> bool {
+    std::process::Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+#[test]
+fn the_daemon_settings_are_judged_with_their_evidence() {
+    let Some(audit) = audit() else { return };
+    let daemon_codes: BTreeSet<&str> = audit.report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["location"]["object"] == "daemon")
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    // A daemon started with defaults on a unix socket: icc on, no userns, no authz plugin, no
+    // live restore; but no TCP listener, no insecure registry beyond 127.0.0.0/8, no experimental.
+    for code in ["DMN002", "DMN003", "DMN004", "DMN005"] {
+        assert!(daemon_codes.contains(code), "{code} missing from {daemon_codes:?}");
+    }
+    for code in ["DMN001", "DMN008", "DMN009"] {
+        assert!(!daemon_codes.contains(code), "{code} in {daemon_codes:?}");
+    }
+    let host = &audit.snapshot["host"];
+    let socket = audit.host.trim_start_matches("unix://");
+    assert_eq!(host["socket"]["path"], socket);
+    if running_as_root() {
+        // The dockerd serving this socket was found by its --host, so flag defaults are known.
+        let argv = host["dockerd_command_line"].to_string();
+        assert!(argv.contains(socket), "{argv}");
+        assert!(daemon_codes.contains("DMN006") && daemon_codes.contains("DMN007"), "{daemon_codes:?}");
+    } else {
+        // Without the command line these stay unknown: no finding either way.
+        assert!(!daemon_codes.contains("DMN006") && !daemon_codes.contains("DMN007"), "{daemon_codes:?}");
+    }
 }

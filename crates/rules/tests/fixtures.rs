@@ -11,12 +11,16 @@
 //! (`positive*.yml` / `negative*.yml`), loaded with the compose front end; there `# expect: CODE`
 //! goes on the line above the flagged line itself (the service key, the network, the value).
 //!
+//! Engine rules use `positive*.json` / `negative*.json`: saved snapshots (only the parts the rule
+//! reads), with an extra top-level `"expect": ["daemon"]` listing the objects that must be
+//! flagged.
+//!
 //! Every rule must have at least one of each.
 
 use rampart_dockerfile::{parse, Dockerfile, ParseLimits};
 use rampart_rules::{
-    check_container, check_dockerfile, check_project, ContainerContext, DockerfileContext, ProjectContext, Rule, Settings,
-    Target, RULES,
+    check_container, check_dockerfile, check_project, check_snapshot, ContainerContext, DockerfileContext, ProjectContext,
+    Rule, Settings, SnapshotContext, Target, RULES,
 };
 use rampart_runargs::{find_run_commands, SourceKind};
 use std::collections::BTreeSet;
@@ -84,6 +88,10 @@ fn every_rule_passes_its_fixtures() {
         }
         for path in &files {
             let file_name = name(path);
+            if file_name.ends_with(".json") {
+                check_snapshot_fixture(rule, path, &settings, &mut failures);
+                continue;
+            }
             if file_name.ends_with(".yml") || file_name.ends_with(".yaml") {
                 check_compose_fixture(rule, path, &settings, &mut failures);
                 continue;
@@ -260,4 +268,36 @@ fn fixture_settings(df: &Dockerfile, defaults: &Settings) -> Settings {
         }
     }
     settings
+}
+
+/// A snapshot fixture: the objects the rule flags must be exactly the file's `expect` list.
+fn check_snapshot_fixture(rule: &Rule, path: &Path, settings: &Settings, failures: &mut Vec<String>) {
+    let code = rule.meta.code;
+    let file_name = name(path);
+    let text = std::fs::read_to_string(path).unwrap();
+    let (snapshot, expect) = match (
+        serde_json::from_str::<rampart_model::Snapshot>(&text),
+        serde_json::from_str::<serde_json::Value>(&text),
+    ) {
+        (Ok(snapshot), Ok(raw)) => (snapshot, raw["expect"].as_array().cloned().unwrap_or_default()),
+        (Err(e), _) | (_, Err(e)) => {
+            failures.push(format!("{code}/{file_name}: not a snapshot: {e}"));
+            return;
+        }
+    };
+    let findings = check_snapshot(&SnapshotContext { snapshot: &snapshot, settings }, [rule]);
+    let got: BTreeSet<String> = findings.iter().filter_map(|f| f.location.object.clone()).collect();
+    let want: BTreeSet<String> = expect.iter().filter_map(|o| o.as_str().map(str::to_string)).collect();
+    if file_name.starts_with("positive") {
+        if want.is_empty() {
+            failures.push(format!("{code}/{file_name}: positive fixture has no \"expect\" list"));
+        }
+        if got != want {
+            failures.push(format!("{code}/{file_name}: flagged {got:?}, expected {want:?}"));
+        }
+        let rendered = rampart_report::render_plain(&findings, |_| None);
+        insta::assert_snapshot!(format!("{code}_{}", file_name.replace('.', "_")), rendered);
+    } else if !got.is_empty() {
+        failures.push(format!("{code}/{file_name}: negative fixture flagged {got:?}"));
+    }
 }
