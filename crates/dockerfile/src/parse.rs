@@ -70,7 +70,12 @@ pub fn parse(bytes: &[u8], limits: &ParseLimits) -> Result<Dockerfile, ParseErro
     let line_starts = lines::line_starts(source);
     let scan = lines::scan(source, base, &line_starts)?;
     let text = scan.blanked.as_deref().unwrap_or(&source[base..]);
-    let parsed = pd::parse(text).map_err(|e| map_error(&e, source, base, &line_starts))?;
+    // `parse_iter` rather than `parse`: they differ only in that `parse` rejects the whole file
+    // when two stages share a name. BuildKit refuses such a file too, but DKF036 reports it with
+    // the rest of the file still checked, which helps more than a bare parse error.
+    let parsed: Vec<pd::Instruction<'_>> = pd::parse_iter(text)
+        .and_then(|instructions| instructions.collect())
+        .map_err(|e| map_error(&e, source, base, &line_starts))?;
 
     let lowering = Lowering {
         src: source,
@@ -81,11 +86,11 @@ pub fn parse(bytes: &[u8], limits: &ParseLimits) -> Result<Dockerfile, ParseErro
     };
     let default_shell = default_shell();
     let mut global = Scope::default();
-    let mut instructions: Vec<Instruction> = Vec::with_capacity(parsed.instructions.len());
+    let mut instructions: Vec<Instruction> = Vec::with_capacity(parsed.len());
     let mut stages: Vec<Stage> = Vec::new();
     // The SHELL in effect in each stage so far.
     let mut stage_shells: Vec<Vec<String>> = Vec::new();
-    for parsed_instruction in &parsed.instructions {
+    for parsed_instruction in &parsed {
         let start = keyword_range(parsed_instruction).start + base;
         let scanned = scan
             .instructions
@@ -130,7 +135,7 @@ pub fn parse(bytes: &[u8], limits: &ParseLimits) -> Result<Dockerfile, ParseErro
         }
         instructions.push(instruction);
     }
-    debug_assert_eq!(scan.instructions.len(), parsed.instructions.len(), "line pass and parse-dockerfile disagree");
+    debug_assert_eq!(scan.instructions.len(), parsed.len(), "line pass and parse-dockerfile disagree");
     let stage_starts: Vec<usize> = stages.iter().map(|s| s.from).collect();
     for (i, stage) in stages.iter_mut().enumerate() {
         let end = stage_starts.get(i + 1).copied().unwrap_or(instructions.len());

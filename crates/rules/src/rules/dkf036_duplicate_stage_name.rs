@@ -21,9 +21,8 @@ pub const RULE: Rule = Rule {
             fix: "Give each stage its own name (`AS deps`, `AS build`).",
             references: &["https://docs.docker.com/build/building/multi-stage/", "https://github.com/hadolint/hadolint/wiki/DL3024"],
             peer_notes: "Names are compared case-insensitively, as BuildKit does (`AS Build` and `AS build` collide; \
-                         DL3024 compares them as written). Names that are exactly equal already stop the parser, as \
-                         they stop BuildKit, so they are reported as a parse error of the file rather than by this \
-                         rule.",
+                         DL3024 compares them as written). A file with duplicate names is still parsed and checked \
+                         in full, so this finding comes with the file's other findings rather than instead of them.",
         },
     },
     check: Check::Dockerfile(check),
