@@ -180,6 +180,14 @@ fn scan_file(path: &Path, options: &ScanOptions) -> FileOutcome {
         outcome.findings.push(finding);
     }
     outcome.notices = ignore_comments.into_notices();
+    // What BuildKit accepts but is probably a mistake (a line continuation at the end of the
+    // file): not a finding of any rule, but the user should see it in every format.
+    outcome.notices.extend(dockerfile.warnings.iter().map(|warning| Notice {
+        kind: "parse-warning".into(),
+        path: display.clone(),
+        line: Some(warning.line),
+        message: warning.message.clone(),
+    }));
     outcome.scanned = Some(ScannedFile { path: display, text: dockerfile.source });
     outcome
 }
