@@ -7,8 +7,9 @@
 //! environment for `${VAR}` interpolation (every operator, `$$`), YAML anchors and `<<` merge
 //! keys, `!reset` and `!override`, `extends` (same file and other files, cycles detected),
 //! `profiles`, top-level `networks`, `volumes`, `secrets` and `configs`, and `env_file`s. The
-//! merged project is validated against the Compose Specification's schema, so what `docker
-//! compose config` rejects is rejected here, with a position.
+//! merged project is checked against rampart's own description of the Compose file format
+//! (`schema.rs`: the keys of each kind of object and the kind of value each takes), so what
+//! `docker compose config` rejects (unknown keys, wrong types) is rejected here, with a position.
 //!
 //! Bad input gets a [`Diagnostic`], never a panic: files are size-limited, alias expansion is
 //! budgeted (a "billion laughs" file fails fast), nesting is bounded by the YAML parser.

@@ -486,14 +486,14 @@ fn display_path(path: &[String]) -> String {
 }
 
 #[derive(Clone, Copy)]
-enum CastTo {
+pub(crate) enum CastTo {
     Int,
     Float,
     Bool,
 }
 
 /// Paths whose string values compose converts to numbers or booleans (after interpolation).
-const CASTS: &[(&str, CastTo)] = &[
+pub(crate) const CASTS: &[(&str, CastTo)] = &[
     ("services.*.cpu_count", CastTo::Int),
     ("services.*.cpu_percent", CastTo::Float),
     ("services.*.cpu_period", CastTo::Int),

@@ -27,7 +27,7 @@ fn matches(path: &[String], pattern: &str) -> bool {
 }
 
 #[derive(Debug, Clone, Copy)]
-enum Special {
+pub(crate) enum Special {
     /// Both sides become `KEY=VALUE` sequences and are concatenated (environment, labels...).
     ToSequence,
     /// The later value replaces the earlier one whole (command, entrypoint, healthcheck.test).
@@ -48,39 +48,41 @@ enum Special {
     IpamConfig,
 }
 
+/// Paths whose values merge in their own way (the schema tests check the paths exist).
+pub(crate) const SPECIALS: &[(&str, Special)] = &[
+    ("networks.*.ipam.config", Special::IpamConfig),
+    ("networks.*.labels", Special::ToSequence),
+    ("volumes.*.labels", Special::ToSequence),
+    ("services.*.annotations", Special::ToSequence),
+    ("services.*.build", Special::Build),
+    ("services.*.build.args", Special::ToSequence),
+    ("services.*.build.additional_contexts", Special::ToSequence),
+    ("services.*.build.extra_hosts", Special::ExtraHosts),
+    ("services.*.build.labels", Special::ToSequence),
+    ("services.*.command", Special::Override),
+    ("services.*.depends_on", Special::DependsOn),
+    ("services.*.deploy.labels", Special::ToSequence),
+    ("services.*.dns", Special::ToSequence),
+    ("services.*.dns_opt", Special::ToSequence),
+    ("services.*.dns_search", Special::ToSequence),
+    ("services.*.entrypoint", Special::Override),
+    ("services.*.env_file", Special::ToSequence),
+    ("services.*.label_file", Special::ToSequence),
+    ("services.*.environment", Special::ToSequence),
+    ("services.*.extra_hosts", Special::ExtraHosts),
+    ("services.*.healthcheck.test", Special::Override),
+    ("services.*.labels", Special::ToSequence),
+    ("services.*.volumes.*.volume.labels", Special::ToSequence),
+    ("services.*.logging", Special::Logging),
+    ("services.*.models", Special::NamesToMapping),
+    ("services.*.networks", Special::NamesToMapping),
+    ("services.*.sysctls", Special::ToSequence),
+    ("services.*.tmpfs", Special::ToSequence),
+    ("services.*.ulimits.*", Special::Ulimit),
+];
+
 fn special_for(path: &[String]) -> Option<Special> {
-    const TABLE: &[(&str, Special)] = &[
-        ("networks.*.ipam.config", Special::IpamConfig),
-        ("networks.*.labels", Special::ToSequence),
-        ("volumes.*.labels", Special::ToSequence),
-        ("services.*.annotations", Special::ToSequence),
-        ("services.*.build", Special::Build),
-        ("services.*.build.args", Special::ToSequence),
-        ("services.*.build.additional_contexts", Special::ToSequence),
-        ("services.*.build.extra_hosts", Special::ExtraHosts),
-        ("services.*.build.labels", Special::ToSequence),
-        ("services.*.command", Special::Override),
-        ("services.*.depends_on", Special::DependsOn),
-        ("services.*.deploy.labels", Special::ToSequence),
-        ("services.*.dns", Special::ToSequence),
-        ("services.*.dns_opt", Special::ToSequence),
-        ("services.*.dns_search", Special::ToSequence),
-        ("services.*.entrypoint", Special::Override),
-        ("services.*.env_file", Special::ToSequence),
-        ("services.*.label_file", Special::ToSequence),
-        ("services.*.environment", Special::ToSequence),
-        ("services.*.extra_hosts", Special::ExtraHosts),
-        ("services.*.healthcheck.test", Special::Override),
-        ("services.*.labels", Special::ToSequence),
-        ("services.*.volumes.*.volume.labels", Special::ToSequence),
-        ("services.*.logging", Special::Logging),
-        ("services.*.models", Special::NamesToMapping),
-        ("services.*.networks", Special::NamesToMapping),
-        ("services.*.sysctls", Special::ToSequence),
-        ("services.*.tmpfs", Special::ToSequence),
-        ("services.*.ulimits.*", Special::Ulimit),
-    ];
-    TABLE.iter().find(|(pattern, _)| matches(path, pattern)).map(|(_, special)| *special)
+    SPECIALS.iter().find(|(pattern, _)| matches(path, pattern)).map(|(_, special)| *special)
 }
 
 /// Merges `over` onto `base` at `path` (the keys from the document root).
@@ -273,7 +275,7 @@ fn names_to_mapping(node: Node, depends_on_default: bool) -> Node {
 }
 
 #[derive(Debug, Clone, Copy)]
-enum Indexer {
+pub(crate) enum Indexer {
     KeyValue,
     Volume,
     Device,
@@ -283,39 +285,41 @@ enum Indexer {
     EnvFile,
 }
 
+/// Sequences whose entries are keyed when merging (the schema tests check the paths exist).
+pub(crate) const INDEXERS: &[(&str, Indexer)] = &[
+    ("networks.*.labels", Indexer::KeyValue),
+    ("networks.*.ipam.options", Indexer::KeyValue),
+    ("services.*.annotations", Indexer::KeyValue),
+    ("services.*.build.args", Indexer::KeyValue),
+    ("services.*.build.additional_contexts", Indexer::KeyValue),
+    ("services.*.build.platform", Indexer::KeyValue),
+    ("services.*.build.tags", Indexer::KeyValue),
+    ("services.*.build.labels", Indexer::KeyValue),
+    ("services.*.cap_add", Indexer::KeyValue),
+    ("services.*.cap_drop", Indexer::KeyValue),
+    ("services.*.configs", Indexer::Mount("")),
+    ("services.*.deploy.labels", Indexer::KeyValue),
+    ("services.*.dns", Indexer::KeyValue),
+    ("services.*.dns_opt", Indexer::KeyValue),
+    ("services.*.dns_search", Indexer::KeyValue),
+    ("services.*.environment", Indexer::KeyValue),
+    ("services.*.env_file", Indexer::EnvFile),
+    ("services.*.expose", Indexer::Expose),
+    ("services.*.labels", Indexer::KeyValue),
+    ("services.*.links", Indexer::KeyValue),
+    ("services.*.networks.*.aliases", Indexer::KeyValue),
+    ("services.*.networks.*.link_local_ips", Indexer::KeyValue),
+    ("services.*.ports", Indexer::Port),
+    ("services.*.profiles", Indexer::KeyValue),
+    ("services.*.secrets", Indexer::Mount("/run/secrets")),
+    ("services.*.sysctls", Indexer::KeyValue),
+    ("services.*.tmpfs", Indexer::KeyValue),
+    ("services.*.volumes", Indexer::Volume),
+    ("services.*.devices", Indexer::Device),
+];
+
 fn indexer_for(path: &[String]) -> Option<Indexer> {
-    const TABLE: &[(&str, Indexer)] = &[
-        ("networks.*.labels", Indexer::KeyValue),
-        ("networks.*.ipam.options", Indexer::KeyValue),
-        ("services.*.annotations", Indexer::KeyValue),
-        ("services.*.build.args", Indexer::KeyValue),
-        ("services.*.build.additional_contexts", Indexer::KeyValue),
-        ("services.*.build.platform", Indexer::KeyValue),
-        ("services.*.build.tags", Indexer::KeyValue),
-        ("services.*.build.labels", Indexer::KeyValue),
-        ("services.*.cap_add", Indexer::KeyValue),
-        ("services.*.cap_drop", Indexer::KeyValue),
-        ("services.*.configs", Indexer::Mount("")),
-        ("services.*.deploy.labels", Indexer::KeyValue),
-        ("services.*.dns", Indexer::KeyValue),
-        ("services.*.dns_opt", Indexer::KeyValue),
-        ("services.*.dns_search", Indexer::KeyValue),
-        ("services.*.environment", Indexer::KeyValue),
-        ("services.*.env_file", Indexer::EnvFile),
-        ("services.*.expose", Indexer::Expose),
-        ("services.*.labels", Indexer::KeyValue),
-        ("services.*.links", Indexer::KeyValue),
-        ("services.*.networks.*.aliases", Indexer::KeyValue),
-        ("services.*.networks.*.link_local_ips", Indexer::KeyValue),
-        ("services.*.ports", Indexer::Port),
-        ("services.*.profiles", Indexer::KeyValue),
-        ("services.*.secrets", Indexer::Mount("/run/secrets")),
-        ("services.*.sysctls", Indexer::KeyValue),
-        ("services.*.tmpfs", Indexer::KeyValue),
-        ("services.*.volumes", Indexer::Volume),
-        ("services.*.devices", Indexer::Device),
-    ];
-    TABLE.iter().find(|(pattern, _)| matches(path, pattern)).map(|(_, indexer)| *indexer)
+    INDEXERS.iter().find(|(pattern, _)| matches(path, pattern)).map(|(_, indexer)| *indexer)
 }
 
 /// What identifies an entry of a keyed sequence. Values compose would refuse here fall back to
