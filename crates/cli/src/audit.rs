@@ -10,6 +10,7 @@ use crate::{color, describe_input_error, exit_code, EXIT_ERROR};
 use rampart_engine::{collect, resolve_endpoint, CollectOptions, EngineError, Environment};
 use rampart_model::{Finding, Notice, Report, RuleMeta, Snapshot, SNAPSHOT_VERSION};
 use rampart_report::{render, Format, RenderOptions};
+use rampart_rules::checklist::answer_checklist;
 use rampart_rules::{check_container, check_snapshot, ContainerContext, Settings, SnapshotContext, RULES};
 use rampart_scan::{scan, FailOn, ScanOptions};
 use std::collections::HashMap;
@@ -86,6 +87,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
             }
             let result = scan(&options);
             let mut report = result.report;
+            report.checklist = answer_checklist(None, &report.findings, Some(&failure));
             report.notices.insert(0, Notice { kind: "engine-unreachable".into(), path: String::new(), line: None, message: failure });
             let files: Vec<String> = result.files.iter().map(|f| f.path.clone()).collect();
             let texts: HashMap<String, String> = result.files.into_iter().map(|f| (f.path, f.text)).collect();
@@ -179,5 +181,7 @@ pub fn audit_snapshot<'r>(snapshot: &Snapshot, rules: impl Iterator<Item = &'r r
         .iter()
         .map(|note| Notice { kind: "not-collected".into(), path: note.collector.clone(), line: None, message: note.message.clone() })
         .collect();
-    Report::new(findings, Vec::new(), notices, 0, 0)
+    let mut report = Report::new(findings, Vec::new(), notices, 0, 0);
+    report.checklist = answer_checklist(Some(snapshot), &report.findings, None);
+    report
 }

@@ -473,3 +473,47 @@ fn the_daemon_settings_are_judged_with_their_evidence() {
         assert!(!daemon_codes.contains("DMN006") && !daemon_codes.contains("DMN007"), "{daemon_codes:?}");
     }
 }
+
+#[test]
+fn the_checklist_is_answered_for_the_host() {
+    let Some(audit) = audit() else { return };
+    let answers = audit.report["checklist"].as_array().expect("an audit report answers the checklist");
+    assert_eq!(answers.len(), 12);
+    let status = |item: usize| answers[item - 1]["status"].as_str().unwrap();
+    let findings = |item: usize| answers[item - 1]["findings"].to_string();
+    // Only a unix socket: access is restricted.
+    assert_eq!(status(1), "PASS", "{}", answers[0]);
+    // The socket is mounted into containers.
+    assert_eq!(status(2), "FAIL");
+    assert!(findings(2).contains("CTR005"));
+    // The hardened container passes what the others fail: some but not all are flagged.
+    for item in [5, 6, 7, 11] {
+        assert_eq!(status(item), "PARTIAL", "item {item}: {}", answers[item - 1]);
+    }
+    assert!(findings(5).contains("CTR018") && findings(11).contains("CTR024"));
+    assert_eq!(status(8), "FAIL");
+    assert!(findings(8).contains("SEC002"));
+    assert_eq!(status(9), "FAIL");
+    assert!(findings(9).contains("NET001") && findings(9).contains("DMN002"));
+    // Not checked yet: said so, never PASS.
+    assert_eq!(status(4), "UNKNOWN");
+    assert_eq!(status(12), "UNKNOWN");
+    assert!(answers[11]["evidence"].to_string().contains("Engine"), "{}", answers[11]);
+    // Processes are listed on a local engine: monitors are found or their absence is a FAIL.
+    assert_ne!(status(10), "UNKNOWN");
+}
+
+#[test]
+fn the_terminal_report_starts_with_the_checklist() {
+    let Some(audit) = audit() else { return };
+    let output = Command::cargo_bin("rampart")
+        .unwrap()
+        .args(["audit", "--format", "tty", "--snapshot"])
+        .arg(&audit.snapshot_path)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.starts_with("Checklist\n   1. PASS "), "{}", &text[..text.len().min(400)]);
+    assert!(text.contains(" 2. FAIL    The Docker socket's permissions are minimal"), "{text}");
+}

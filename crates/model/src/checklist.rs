@@ -1,5 +1,7 @@
 //! The twelve items of the hardening guide's checklist: every rule says which it informs.
 
+use serde::{Deserialize, Serialize};
+
 /// One item of the checklist, numbered 1 to 12 as in the guide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChecklistItem {
@@ -26,4 +28,41 @@ impl ChecklistItem {
     pub fn get(number: u8) -> Option<ChecklistItem> {
         CHECKLIST.get(usize::from(number).checked_sub(1)?).copied()
     }
+}
+
+/// How well a host meets one checklist item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum ChecklistStatus {
+    Pass,
+    Fail,
+    /// Met for some objects (containers) and not for others.
+    Partial,
+    /// Could not be established: the facts were not collected (not root, not local, no engine)
+    /// or rampart does not check this yet. Never read as a pass.
+    Unknown,
+}
+
+impl ChecklistStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChecklistStatus::Pass => "PASS",
+            ChecklistStatus::Fail => "FAIL",
+            ChecklistStatus::Partial => "PARTIAL",
+            ChecklistStatus::Unknown => "UNKNOWN",
+        }
+    }
+}
+
+/// One checklist item answered for an audited host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChecklistAnswer {
+    /// 1 to 12.
+    pub item: u8,
+    pub title: String,
+    pub status: ChecklistStatus,
+    /// What the answer rests on, in words.
+    pub evidence: Vec<String>,
+    /// Codes of the findings behind a FAIL or PARTIAL, each once.
+    pub findings: Vec<String>,
 }

@@ -11,7 +11,7 @@ mod report;
 mod rule;
 mod snapshot;
 
-pub use checklist::{ChecklistItem, CHECKLIST};
+pub use checklist::{ChecklistAnswer, ChecklistItem, ChecklistStatus, CHECKLIST};
 pub use compose::{ComposeNetwork, ComposeProject, ComposeResource, ComposeService, ComposeVolume, ResourceSource};
 pub use container::*;
 pub use finding::{Finding, Location};

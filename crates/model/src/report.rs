@@ -1,6 +1,6 @@
 //! The result of one rampart run: the documented JSON contract (docs/json-output.md).
 
-use crate::{Finding, Severity};
+use crate::{ChecklistAnswer, Finding, Severity};
 use serde::{Deserialize, Serialize};
 
 /// Bumped only on purpose, when a field is renamed, removed or changes meaning. Adding a field
@@ -11,6 +11,10 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub struct Report {
     pub schema_version: u32,
     pub tool: Tool,
+    /// The guide's twelve checklist items answered for an audited host (`rampart audit`); absent
+    /// from reports about files only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checklist: Vec<ChecklistAnswer>,
     /// Most severe first, then by path, line and column.
     pub findings: Vec<Finding>,
     /// Inputs that could not be read or parsed; analysis went on with the others.
@@ -83,6 +87,7 @@ impl Report {
         Report {
             schema_version: SCHEMA_VERSION,
             tool: Tool { name: "rampart".into(), version: env!("CARGO_PKG_VERSION").into() },
+            checklist: Vec::new(),
             findings,
             errors,
             notices,

@@ -12,6 +12,7 @@ use std::fmt::Write;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::from("# rampart report\n\n");
+    write_checklist(&mut out, report);
     write_summary(&mut out, report);
     for category in Category::ALL {
         let findings: Vec<&Finding> = report.findings.iter().filter(|f| f.category == category).collect();
@@ -210,4 +211,25 @@ mod tests {
     fn block_lines_cannot_open_blocks() {
         assert_eq!(block("first\n- item\n# head\n1. one", "  "), "first\\\n  \\- item\\\n  \\# head\\\n  1\\. one");
     }
+}
+
+/// The checklist answers of a host audit, as a table at the top.
+fn write_checklist(out: &mut String, report: &Report) {
+    if report.checklist.is_empty() {
+        return;
+    }
+    out.push_str("## Checklist\n\n| # | Item | Status | Evidence | Findings |\n|---|---|---|---|---|\n");
+    for answer in &report.checklist {
+        let findings: Vec<String> = answer.findings.iter().map(|c| code(c)).collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | **{}** | {} | {} |",
+            answer.item,
+            inline(&answer.title),
+            answer.status.as_str(),
+            inline(&answer.evidence.join("; ")),
+            findings.join(", ")
+        );
+    }
+    out.push('\n');
 }

@@ -155,6 +155,7 @@ fn terminal_safe(s: &str) -> String {
 
 pub fn render(report: &Report, options: &RenderOptions<'_>) -> String {
     let mut out = String::new();
+    render_checklist(&mut out, report, options.color);
     for finding in &report.findings {
         render_finding(&mut out, finding, options.color, options.source);
     }
@@ -198,3 +199,30 @@ fn indent_continuation_lines(text: &str, indent: &str) -> String {
     out
 }
 
+
+/// The checklist answers of a host audit, first: one line per item, its evidence and findings.
+fn render_checklist(out: &mut String, report: &Report, color: bool) {
+    if report.checklist.is_empty() {
+        return;
+    }
+    out.push_str("Checklist\n");
+    for answer in &report.checklist {
+        let style = match answer.status {
+            rampart_model::ChecklistStatus::Pass => Style::new().fg_color(Some(AnsiColor::Green.into())),
+            rampart_model::ChecklistStatus::Fail => severity_style(Severity::High),
+            rampart_model::ChecklistStatus::Partial => Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+            rampart_model::ChecklistStatus::Unknown => Style::new().dimmed(),
+        };
+        let _ = write!(out, "  {:>2}. ", answer.item);
+        paint(out, color, style, &format!("{:<7}", answer.status.as_str()));
+        let _ = writeln!(out, " {}", terminal_safe(&answer.title));
+        let mut detail = answer.evidence.join("; ");
+        if !answer.findings.is_empty() {
+            detail.push_str(&format!(" [{}]", answer.findings.join(", ")));
+        }
+        if !detail.is_empty() {
+            let _ = writeln!(out, "               {}", terminal_safe(&detail));
+        }
+    }
+    out.push('\n');
+}

@@ -7,6 +7,7 @@
 //! produce no finding of that rule. Container rules use `positive*.sh` / `negative*.sh`: scripts
 //! of `docker run` command lines, marked the same way.
 
+pub mod checklist;
 pub mod container;
 mod context;
 pub mod helpers;
