@@ -11,7 +11,7 @@ mod shell_parse;
 
 pub use ast::*;
 pub use parse::{parse, ParseError, ParseLimits};
-pub use shell::{Command, Joiner, Pipeline, ShellScript, ShellWord};
+pub use shell::{Assignment, Command, Joiner, Pipeline, Scope, ScopeKind, ShellScript, ShellWord};
 
 impl Dockerfile {
     /// 1-based line and column (in characters) of byte `offset`.

@@ -3,8 +3,10 @@
 //!
 //! Built from tree-sitter-bash's tree (error tolerant: a fragment it cannot parse becomes an
 //! ERROR node and the rest still yields commands). Commands inside subshells, `$( )`,
-//! `sh -c '...'` / `bash -c "..."` strings, `if`/`for`/`while` bodies and functions are all
-//! listed, each with how deeply it is nested.
+//! `sh -c '...'` / `bash -c "..."` strings (also behind `sudo`/`env`/`su -c`), `if`/`for`/`while`
+//! bodies, functions and `find -exec` are all listed, each with how deeply it is nested and the
+//! [`Scope`] it runs in. Variable assignments that are statements of their own (`PKGS="a b" &&
+//! apt-get install $PKGS`) are listed in [`ShellScript::assignments`].
 
 use crate::ast::Span;
 use serde::Serialize;
@@ -55,6 +57,8 @@ pub struct Command {
     pub depth: u32,
     /// Redirections of this command as written (`> /dev/null`, `2>&1`).
     pub redirects: Vec<String>,
+    /// Index of the scope it runs in, in [`ShellScript::scopes`] (0: the script itself).
+    pub scope: usize,
 }
 
 impl Command {
@@ -101,6 +105,63 @@ impl Command {
     }
 }
 
+/// What a nested part of a script is, which decides what it shares with the rest: a `{ }` or
+/// `if` body runs in the same shell (a `cd` or an assignment there lasts), the others run in a
+/// child process (what they change is gone when they end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ScopeKind {
+    /// The script itself: the RUN's text, its heredoc body, or an exec form's command.
+    Script,
+    /// `{ ...; }`, `if`/`elif`/`else`, `for`/`while`/`until` and `case` bodies, function bodies.
+    Group,
+    /// `( ... )`.
+    Subshell,
+    /// `$( )`, backticks, `<( )` and `>( )`.
+    Substitution,
+    /// The script a shell runs from its `-c` string (`sh -c '...'`, `sudo bash -c "..."`,
+    /// `su app -c '...'`) or reads from a heredoc on its stdin (`bash <<EOF`).
+    ShellString,
+    /// The command `find` runs for each file it finds (`-exec`, `-execdir`, `-ok`, `-okdir`).
+    FindExec,
+}
+
+impl ScopeKind {
+    /// True when the scope runs in a process of its own, separate from the shell around it.
+    pub fn is_child_process(self) -> bool {
+        !matches!(self, ScopeKind::Script | ScopeKind::Group)
+    }
+}
+
+/// One nested part of a script.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Scope {
+    pub kind: ScopeKind,
+    /// The scope it is nested in; `None` only for scope 0, the script itself.
+    pub parent: Option<usize>,
+    /// Where it is in the Dockerfile source (for a `-c` string: the string).
+    pub span: Span,
+}
+
+/// A variable assignment that is a statement of its own: `PKGS="curl git"` in `PKGS="curl git"
+/// && apt-get install $PKGS`. (`NAME=value cmd` sets the variable for that command only and is in
+/// [`Command::env`]; `export NAME=value` is a command named `export`.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Assignment {
+    pub name: String,
+    /// The value as a shell word (quotes removed, variables kept as written).
+    pub value: ShellWord,
+    /// `NAME+=value` appends to the variable.
+    pub append: bool,
+    /// The whole assignment in the Dockerfile source.
+    pub span: Span,
+    /// How many commands of [`ShellScript::commands`] come before it: it is in effect from
+    /// `commands[position]` on.
+    pub position: usize,
+    pub depth: u32,
+    /// Index of the scope it is made in, in [`ShellScript::scopes`].
+    pub scope: usize,
+}
+
 /// A pipeline: commands joined by `|`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Pipeline {
@@ -113,6 +174,11 @@ pub struct Pipeline {
 pub struct ShellScript {
     pub commands: Vec<Command>,
     pub pipelines: Vec<Pipeline>,
+    /// The script's scopes; scope 0 is the script itself, every other one has a parent listed
+    /// before it.
+    pub scopes: Vec<Scope>,
+    /// Assignments that are statements of their own, in source order.
+    pub assignments: Vec<Assignment>,
     /// True when tree-sitter reported an ERROR or MISSING node somewhere; the commands found are
     /// still listed.
     pub has_errors: bool,
@@ -127,5 +193,92 @@ impl ShellScript {
     /// The commands of pipeline `pipeline`, in order.
     pub fn pipeline_commands(&self, pipeline: usize) -> impl Iterator<Item = &Command> {
         self.pipelines.get(pipeline).into_iter().flat_map(move |p| p.commands.iter().map(move |&i| &self.commands[i]))
+    }
+
+    /// The kind of scope `scope` (a script with no scopes listed is all [`ScopeKind::Script`]).
+    pub fn scope_kind(&self, scope: usize) -> ScopeKind {
+        self.scopes.get(scope).map_or(ScopeKind::Script, |s| s.kind)
+    }
+
+    /// The scopes from `scope` out to the script, innermost first.
+    pub fn scope_chain(&self, scope: usize) -> impl Iterator<Item = (usize, &Scope)> {
+        let mut next = self.scopes.get(scope).map(|s| (scope, s));
+        // Parents are listed before their children, so the chain always ends; the bound guards
+        // against a hand-built script that breaks that.
+        let mut left = self.scopes.len();
+        std::iter::from_fn(move || {
+            let current = next.take()?;
+            left = left.checked_sub(1)?;
+            next = current.1.parent.and_then(|p| self.scopes.get(p).map(|s| (p, s)));
+            Some(current)
+        })
+    }
+
+    /// True when `scope` or a scope around it runs in a child process (a subshell, a
+    /// substitution, a `sh -c` string, a `find -exec` command): a `cd`, `set` or assignment there
+    /// does not reach the commands after it.
+    pub fn in_child_process(&self, scope: usize) -> bool {
+        self.scope_chain(scope).any(|(_, s)| s.kind.is_child_process())
+    }
+
+    /// The scope whose shell process runs `scope`: `scope` itself or the nearest scope around it
+    /// that is a child process or the script.
+    pub fn process_scope(&self, scope: usize) -> usize {
+        self.scope_chain(scope).find(|(_, s)| s.kind != ScopeKind::Group).map_or(0, |(i, _)| i)
+    }
+
+    /// True when what `inner` runs sees the shell state set in `outer`'s process: `outer`'s
+    /// process scope is `inner`'s scope or one around it.
+    pub fn sees_state_of(&self, inner: usize, outer: usize) -> bool {
+        let process = self.process_scope(outer);
+        self.scope_chain(inner).any(|(i, _)| i == process)
+    }
+
+    /// The value variable `name` has when command `index` runs, as far as the script itself says:
+    /// the latest earlier assignment statement (`NAME=value`) or `export`/`declare`/`readonly`/
+    /// `local` of it whose shell state reaches that command. `None` when the script does not set
+    /// it (it may still come from ENV or ARG) or unsets it; `+=` appends are followed.
+    pub fn variable_before(&self, index: usize, name: &str) -> Option<String> {
+        let command_scope = self.commands.get(index).map_or(0, |c| c.scope);
+        // (order in the source, value or `None` for unset, appends). An assignment statement
+        // before command `p` sorts at `2p`; what command `i` does sorts at `2i + 1`.
+        let mut settings: Vec<(usize, Option<&str>, bool)> = Vec::new();
+        for assignment in &self.assignments {
+            if assignment.position <= index && assignment.name == name && self.sees_state_of(command_scope, assignment.scope) {
+                settings.push((2 * assignment.position, Some(assignment.value.value.as_str()), assignment.append));
+            }
+        }
+        for (i, command) in self.commands[..index.min(self.commands.len())].iter().enumerate() {
+            let declares = matches!(command.name(), "export" | "declare" | "typeset" | "readonly" | "local");
+            let unsets = command.name() == "unset";
+            if !(declares || unsets) || !self.sees_state_of(command_scope, command.scope) {
+                continue;
+            }
+            for arg in &command.args {
+                if unsets && arg.value == name {
+                    settings.push((2 * i + 1, None, false));
+                } else if declares {
+                    if let Some((key, value)) = arg.value.split_once('=') {
+                        let (key, append) = match key.strip_suffix('+') {
+                            Some(key) => (key, true),
+                            None => (key, false),
+                        };
+                        if key == name {
+                            settings.push((2 * i + 1, Some(value), append));
+                        }
+                    }
+                }
+            }
+        }
+        settings.sort_by_key(|&(position, _, _)| position);
+        let mut value: Option<String> = None;
+        for (_, set, append) in settings {
+            value = match (set, append) {
+                (None, _) => None,
+                (Some(v), true) => Some(format!("{}{v}", value.unwrap_or_default())),
+                (Some(v), false) => Some(v.to_string()),
+            };
+        }
+        value
     }
 }

@@ -1,16 +1,18 @@
 //! Builds [`ShellScript`]s with tree-sitter-bash.
 //!
 //! Every simple command is listed in source order with its assignments, arguments (raw, unquoted
-//! value, literal or not), redirections, how it is joined to the previous one and its pipeline.
-//! Commands nested in subshells, `{ }`, `$( )`, `<( )`, if/for/while/case bodies and functions
-//! are listed at `depth + 1`; so are the scripts a POSIX shell runs from `sh -c '...'` strings and
-//! from a heredoc on its stdin (`bash <<EOF`), up to `max_shell_depth`.
+//! value, literal or not), redirections, how it is joined to the previous one, its pipeline and
+//! its scope. Commands nested in subshells, `{ }`, `$( )`, `<( )`, if/for/while/case bodies and
+//! functions are listed at `depth + 1`; so are the scripts a POSIX shell runs from `sh -c '...'`
+//! strings (also `sudo bash -c`, `env X=1 sh -c`, `su app -c`) and from a heredoc on its stdin
+//! (`bash <<EOF`), up to `max_shell_depth`, and the commands `find -exec` runs. Assignment
+//! statements (`PKGS="a b"`) are listed apart, with the number of commands before them.
 //!
 //! Scripts are parsed from logical text (continuations removed) with a map from each byte to
 //! its offset in the Dockerfile, so every span points into the Dockerfile source.
 
 use crate::ast::{CommandForm, Heredoc, Span, Word};
-use crate::shell::{Command, Joiner, Pipeline, ShellScript, ShellWord};
+use crate::shell::{Assignment, Command, Joiner, Pipeline, Scope, ScopeKind, ShellScript, ShellWord};
 use std::cell::RefCell;
 use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
@@ -59,13 +61,21 @@ pub(crate) fn run_script(
     max_depth: u32,
 ) -> Option<ShellScript> {
     let mut builder = Builder { script: ShellScript::default(), max_depth };
+    let whole = match command {
+        CommandForm::Shell(text) => text.span,
+        CommandForm::Exec(words) => match (words.first(), words.last()) {
+            (Some(first), Some(last)) => Span { start: first.span.start, end: last.span.end.max(first.span.start) },
+            _ => Span::default(),
+        },
+    };
+    builder.script.scopes.push(Scope { kind: ScopeKind::Script, parent: None, span: whole });
     match command {
         CommandForm::Shell(text) => {
             if !shell.first().is_some_and(|s| is_posix_shell(s)) {
                 return None;
             }
             match heredocs {
-                [] => builder.script_text(&text.text, &text.source_offsets, 0),
+                [] => builder.script_text(&text.text, &text.source_offsets, 0, 0),
                 [only] if is_heredoc_marker(text.text.trim()) => {
                     // `RUN <<EOF`: BuildKit runs the body as the script, honouring a shebang.
                     let shebang = only.body.lines().next().and_then(|l| l.strip_prefix("#!"));
@@ -75,7 +85,7 @@ pub(crate) fn run_script(
                         }
                     }
                     let offsets = heredoc_offsets(only, source);
-                    builder.script_text(&only.body, &offsets, 0);
+                    builder.script_text(&only.body, &offsets, 0, 0);
                 }
                 [first, ..] => {
                     // The shell gets the line and the bodies with their terminators.
@@ -91,7 +101,7 @@ pub(crate) fn run_script(
                     if offsets.len() != full.len() {
                         offsets.resize(full.len(), instruction_end);
                     }
-                    builder.script_text(&full, &offsets, 0);
+                    builder.script_text(&full, &offsets, 0, 0);
                 }
             }
         }
@@ -151,9 +161,15 @@ struct Builder {
 }
 
 impl Builder {
+    /// Adds a scope nested in `parent`; returns its index.
+    fn new_scope(&mut self, kind: ScopeKind, parent: usize, span: Span) -> usize {
+        self.script.scopes.push(Scope { kind, parent: Some(parent), span });
+        self.script.scopes.len() - 1
+    }
+
     /// Parses `text` (whose byte `i` is at Dockerfile offset `offsets[i]`) and adds its commands
-    /// at `depth`.
-    fn script_text(&mut self, text: &str, offsets: &[u32], depth: u32) {
+    /// at `depth` in scope `scope`.
+    fn script_text(&mut self, text: &str, offsets: &[u32], depth: u32, scope: usize) {
         let Some(tree) = parse_tree(text) else {
             self.script.has_errors = true;
             return;
@@ -168,6 +184,7 @@ impl Builder {
             builder: self,
             pending: Joiner::Start,
             pipeline: None,
+            scope,
             nesting: 0,
             cursor: root.walk(),
             pool: Vec::new(),
@@ -191,13 +208,15 @@ impl Builder {
             pipeline,
             depth: 0,
             redirects: Vec::new(),
+            scope: 0,
         };
         self.script.commands.push(command);
         if let Some(index) = shell_script_argument(words.iter().skip(1).map(|w| w.value.as_str())) {
             let Some(string) = words.get(index + 1) else { return };
             if self.max_depth >= 1 {
                 let offsets = json_string_offsets(string, source);
-                self.script_text(&string.value, &offsets, 1);
+                let scope = self.new_scope(ScopeKind::ShellString, 0, string.span);
+                self.script_text(&string.value, &offsets, 1, scope);
             }
         }
     }
@@ -437,6 +456,8 @@ struct Walker<'t, 'b, 'n> {
     pending: Joiner,
     /// The pipeline commands at this level join, inside a `pipeline` node.
     pipeline: Option<usize>,
+    /// The scope commands at this level run in.
+    scope: usize,
     /// Tree depth of the current node, against runaway recursion.
     nesting: u32,
     /// One cursor and a pool of child lists for the whole walk: allocating them per node cost
@@ -481,6 +502,104 @@ fn is_statement(kind: &str) -> bool {
                 | "function_definition"
                 | "ERROR"
         )
+}
+
+/// The kind of scope a scope node opens (see [`is_scope`]).
+fn scope_kind(kind: &str) -> ScopeKind {
+    match kind {
+        "subshell" => ScopeKind::Subshell,
+        "command_substitution" | "process_substitution" => ScopeKind::Substitution,
+        _ => ScopeKind::Group,
+    }
+}
+
+/// Programs that run the command in their arguments (`sudo bash -c '...'`), with their options
+/// that take a separate value, so that value is not read as the command.
+const WRAPPERS: &[(&str, &[&str])] = &[
+    ("sudo", &["-u", "--user", "-g", "--group", "-C", "-h", "--host", "-p", "--prompt", "-r", "-t", "-U", "-D", "-R", "-T"]),
+    ("doas", &["-u", "-C"]),
+    ("env", &["-u", "--unset", "-C", "--chdir", "-S"]),
+    ("nice", &["-n", "--adjustment"]),
+    ("nohup", &[]),
+    ("exec", &["-a"]),
+    ("command", &[]),
+    ("timeout", &["-s", "--signal", "-k", "--kill-after"]),
+    ("stdbuf", &["-i", "-o", "-e"]),
+    ("chroot", &["--userspec", "--groups"]),
+    ("gosu", &[]),
+    ("su-exec", &[]),
+];
+
+/// The index (into the command's arguments) of the script string a shell runs for `command`:
+/// `sh -c STRING`, the same behind a wrapper (`sudo -u app bash -c STRING`, `env X=1 sh -c
+/// STRING`), or `su [user] -c STRING` (su gives it to the user's shell).
+fn shell_string_position(command: &Command) -> Option<usize> {
+    let values = || command.args.iter().map(|a| a.value.as_str());
+    if is_posix_shell(&command.program.value) {
+        return shell_script_argument(values());
+    }
+    let base = program_base(&command.program.value);
+    if base == "su" || base == "runuser" {
+        return values().position(|v| v == "-c" || v == "--command").map(|i| i + 1);
+    }
+    let (_, value_options) = WRAPPERS.iter().find(|(name, _)| *name == base)?;
+    // The wrapped program: the first argument that is not an option, an option's value or an
+    // `env`-style assignment (and for chroot, gosu and su-exec, not their own first operand).
+    let mut own_operands = usize::from(matches!(base.as_str(), "chroot" | "gosu" | "su-exec" | "timeout"));
+    let mut i = 0;
+    while i < command.args.len() {
+        let value = command.args[i].value.as_str();
+        if value == "--" {
+            i += 1;
+            break;
+        }
+        if value.starts_with('-') {
+            i += if value_options.contains(&value) { 2 } else { 1 };
+            continue;
+        }
+        if value.contains('=') && base == "env" {
+            i += 1;
+            continue;
+        }
+        if own_operands > 0 {
+            own_operands -= 1;
+            i += 1;
+            continue;
+        }
+        break;
+    }
+    let shell = command.args.get(i)?;
+    if !is_posix_shell(&shell.value) {
+        return None;
+    }
+    shell_script_argument(values().skip(i + 1)).map(|position| position + i + 1)
+}
+
+/// The argument ranges of the commands `find` runs: for each `-exec`/`-execdir`/`-ok`/`-okdir`,
+/// from the program to before the `;` (or the `+` after `{}`) that ends it.
+fn exec_groups(args: &[ShellWord]) -> Vec<std::ops::Range<usize>> {
+    let mut groups = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        if !matches!(args[i].value.as_str(), "-exec" | "-execdir" | "-ok" | "-okdir") {
+            i += 1;
+            continue;
+        }
+        let start = i + 1;
+        let mut end = start;
+        while end < args.len() {
+            let value = args[end].value.as_str();
+            if value == ";" || (value == "+" && end > start && args[end - 1].value == "{}") {
+                break;
+            }
+            end += 1;
+        }
+        if end > start {
+            groups.push(start..end);
+        }
+        i = end + 1;
+    }
+    groups
 }
 
 fn joiner_of_token(token: &str) -> Option<Joiner> {
@@ -550,6 +669,16 @@ impl<'n> Walker<'_, '_, 'n> {
             "test_command" => self.test(node, depth),
             "redirected_statement" => self.redirected(node, depth),
             "pipeline" => self.pipeline(node, depth, None),
+            "variable_assignment" => self.assignment(node, depth),
+            "variable_assignments" => {
+                let children = self.children(node);
+                for &(_, child) in &children {
+                    if child.kind() == "variable_assignment" {
+                        self.assignment(child, depth);
+                    }
+                }
+                self.recycle(children);
+            }
             "comment" => {}
             _ if is_scope(kind) => self.scope(node, depth + 1),
             _ if is_statement(kind) => self.sequence(node, depth),
@@ -578,9 +707,11 @@ impl<'n> Walker<'_, '_, 'n> {
         }
     }
 
-    /// A nested body: its commands start their own lists and pipelines.
+    /// A nested body: its commands start their own lists and pipelines, in a scope of their own.
     fn scope(&mut self, node: Node<'n>, depth: u32) {
-        let saved = (self.pending, self.pipeline);
+        let saved = (self.pending, self.pipeline, self.scope);
+        let span = self.span(node.start_byte(), node.end_byte());
+        self.scope = self.builder.new_scope(scope_kind(node.kind()), self.scope, span);
         self.pending = Joiner::Start;
         self.pipeline = None;
         let children = self.children(node);
@@ -589,7 +720,33 @@ impl<'n> Walker<'_, '_, 'n> {
         }
         self.recycle(children);
         self.pipeline = saved.1;
+        self.scope = saved.2;
         self.pending = Joiner::Seq;
+    }
+
+    /// `NAME=value` (or `NAME+=value`) as a statement of its own.
+    fn assignment(&mut self, node: Node<'n>, depth: u32) {
+        let parts = self.children(node);
+        let mut name = None;
+        let mut value = None;
+        let mut append = false;
+        for &(field, child) in &parts {
+            match (field, child.kind()) {
+                (Some("name"), _) => name = Some(self.raw(child).to_string()),
+                (Some("value"), _) => value = Some(self.word(child)),
+                (_, "+=") => append = true,
+                _ => {}
+            }
+        }
+        self.recycle(parts);
+        let span = self.span(node.start_byte(), node.end_byte());
+        if let Some(name) = name {
+            let value = value.unwrap_or(ShellWord { raw: String::new(), value: String::new(), literal: true, span: Span { start: span.end, end: span.end } });
+            let position = self.builder.script.commands.len();
+            self.builder.script.assignments.push(Assignment { name, value, append, span, position, depth, scope: self.scope });
+        }
+        // `A=$(cmd)`: the substitution's commands run.
+        self.substitutions(node, depth);
     }
 
     /// `$( )` and `<( )` anywhere below a non-statement node (arguments, assignments,
@@ -658,6 +815,7 @@ impl<'n> Walker<'_, '_, 'n> {
             p.commands.push(index);
         }
         command.pipeline = pipeline;
+        command.scope = self.scope;
         command.joiner = self.pending;
         self.pending = Joiner::Seq;
         self.builder.script.commands.push(command);
@@ -697,31 +855,72 @@ impl<'n> Walker<'_, '_, 'n> {
             pipeline: 0,
             depth,
             redirects,
+            scope: 0,
         });
         for &(field, child) in &parts {
             if field != Some("name") || child.named_child_count() > 0 {
                 self.substitutions(child, depth);
             }
         }
-        self.shell_string(index, &parts, depth);
+        let arguments: Vec<Node<'n>> = parts.iter().filter(|(f, _)| *f == Some("argument")).map(|&(_, n)| n).collect();
         self.recycle(parts);
+        self.shell_string(index, &arguments, depth);
+        self.find_exec(index, &arguments, depth);
     }
 
-    /// `sh -c '...'`: parses the string as a script at `depth + 1`.
-    fn shell_string(&mut self, index: usize, parts: &[(Option<&'n str>, Node<'n>)], depth: u32) {
+    /// `sh -c '...'` (also behind a wrapper, or `su app -c '...'`): parses the string as a script
+    /// at `depth + 1`. `arguments` are the argument nodes of command `index`, in order.
+    fn shell_string(&mut self, index: usize, arguments: &[Node<'n>], depth: u32) {
         let Some(command) = self.builder.script.commands.get(index) else { return };
-        if !is_posix_shell(&command.program.value) || depth + 1 > self.builder.max_depth {
+        if depth + 1 > self.builder.max_depth {
             return;
         }
-        let Some(position) = shell_script_argument(command.args.iter().map(|a| a.value.as_str())) else { return };
-        let arguments: Vec<Node<'n>> = parts.iter().filter(|(f, _)| *f == Some("argument")).map(|&(_, n)| n).collect();
+        let Some(position) = shell_string_position(command) else { return };
         let Some(&string) = arguments.get(position) else { return };
         let unquoted = unquote(self.raw(string));
         let start = string.start_byte();
         let fallback = self.span(start, start).start;
         let offsets: Vec<u32> =
             unquoted.map.iter().map(|&i| self.offsets.get(start + i as usize).copied().unwrap_or(fallback)).collect();
-        self.builder.script_text(&unquoted.value, &offsets, depth + 1);
+        let span = self.span(start, string.end_byte());
+        let scope = self.builder.new_scope(ScopeKind::ShellString, self.scope, span);
+        self.builder.script_text(&unquoted.value, &offsets, depth + 1, scope);
+    }
+
+    /// `find ... -exec CMD ARGS {} \;` (or `{} +`, `-execdir`, `-ok`, `-okdir`): lists each CMD
+    /// as a command at `depth + 1` in a scope of its own, and parses its `-c` string if it is a
+    /// shell. `arguments` are the argument nodes of command `index`, in order.
+    fn find_exec(&mut self, index: usize, arguments: &[Node<'n>], depth: u32) {
+        let Some(command) = self.builder.script.commands.get(index) else { return };
+        if program_base(&command.program.value) != "find" || depth + 1 > self.builder.max_depth {
+            return;
+        }
+        let groups = exec_groups(&command.args);
+        if groups.is_empty() {
+            return;
+        }
+        let args = command.args.clone();
+        for group in groups {
+            let (program, rest) = (&args[group.start], &args[group.start + 1..group.end]);
+            let span = Span { start: program.span.start, end: rest.last().map_or(program.span.end, |a| a.span.end) };
+            let saved = (self.pending, self.pipeline, self.scope);
+            self.scope = self.builder.new_scope(ScopeKind::FindExec, self.scope, span);
+            self.pending = Joiner::Start;
+            self.pipeline = None;
+            let nested = self.push(Command {
+                env: Vec::new(),
+                program: program.clone(),
+                args: rest.to_vec(),
+                span,
+                joiner: Joiner::Start,
+                pipeline: 0,
+                depth: depth + 1,
+                redirects: Vec::new(),
+                scope: 0,
+            });
+            self.shell_string(nested, arguments.get(group.start + 1..group.end).unwrap_or(&[]), depth + 1);
+            (self.pending, self.pipeline, self.scope) = saved;
+        }
     }
 
     /// `export A=b`, `declare -x C`, `unset D`, `local E`.
@@ -740,6 +939,7 @@ impl<'n> Walker<'_, '_, 'n> {
             pipeline: 0,
             depth,
             redirects: Vec::new(),
+            scope: 0,
         });
         self.substitutions(node, depth);
     }
@@ -766,6 +966,7 @@ impl<'n> Walker<'_, '_, 'n> {
             pipeline: 0,
             depth,
             redirects: Vec::new(),
+            scope: 0,
         });
         self.substitutions(node, depth);
     }
@@ -867,7 +1068,8 @@ impl<'n> Walker<'_, '_, 'n> {
             let text = self.text.get(start..end).unwrap_or("").to_string();
             let offsets = self.offsets.get(start..end).map(<[u32]>::to_vec).unwrap_or_default();
             if offsets.len() == text.len() {
-                self.builder.script_text(&text, &offsets, depth + 1);
+                let scope = self.builder.new_scope(ScopeKind::ShellString, self.scope, self.span(start, end));
+                self.builder.script_text(&text, &offsets, depth + 1, scope);
             }
         } else if !quoted {
             self.substitutions(body, depth);

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{parse_ok, render_script, runs, script_of, text_at};
-use rampart_dockerfile::Joiner;
+use rampart_dockerfile::{Joiner, ScopeKind};
 
 fn render(src: &str) -> String {
     let df = parse_ok(src);
@@ -74,6 +74,7 @@ fn shell_c_strings_are_parsed_recursively() {
         Start p3 curl -sL https://x.invalid @2:39 "curl -sL https://x.invalid"
         Pipe p3 sh @2:68 "sh"
     And p4 su app -c ls @2:76 "su app -c 'ls'"
+      Start p5 ls @2:87 "ls"
     "#);
     insta::assert_snapshot!(render_script(&df, script_of(&df, 1)), @r#"
     Start p0 /bin/bash -o pipefail -c wget -O- https://x.invalid | bash @3:7 "/bin/bash\", \"-o\", \"pipefail\", \"-c\", \"wget -O- https://x.invalid | bash"
@@ -183,4 +184,111 @@ fn backtick_escape_directive_scripts() {
     let names: Vec<&str> = script_of(&df, 0).commands.iter().map(|c| c.name()).collect();
     assert_eq!(names, ["apt-get", "apt-get"]);
     assert_eq!(df.line_col(script_of(&df, 0).commands[1].span.start), (4, 5));
+}
+
+#[test]
+fn shell_strings_behind_wrappers() {
+    let df = parse_ok(
+        "FROM x\nRUN sudo -u app bash -c 'rm -rf /var/lib/apt/lists/*' && env DEBIAN_FRONTEND=noninteractive sh -ec 'apt-get update' \\\n && timeout 30 sh -c 'sleep 1' && sudo -u bash ls && nice make\n",
+    );
+    let script = script_of(&df, 0);
+    let nested: Vec<(&str, u32, ScopeKind)> =
+        script.commands.iter().map(|c| (c.name(), c.depth, script.scope_kind(c.scope))).collect();
+    assert_eq!(
+        nested,
+        [
+            ("sudo", 0, ScopeKind::Script),
+            ("rm", 1, ScopeKind::ShellString),
+            ("env", 0, ScopeKind::Script),
+            ("apt-get", 1, ScopeKind::ShellString),
+            ("timeout", 0, ScopeKind::Script),
+            ("sleep", 1, ScopeKind::ShellString),
+            // `-u bash` is sudo's user option, not a shell.
+            ("sudo", 0, ScopeKind::Script),
+            ("nice", 0, ScopeKind::Script),
+        ]
+    );
+    assert_eq!(text_at(&df, script.commands[1].span), "rm -rf /var/lib/apt/lists/*");
+}
+
+#[test]
+fn find_exec_commands_are_nested() {
+    let df = parse_ok(
+        "FROM x\nRUN find /app -type f -exec chmod 777 {} \\; -o -execdir sh -c 'chown app \"$1\"' _ {} + | sort && find . -name x -delete\n",
+    );
+    let script = script_of(&df, 0);
+    insta::assert_snapshot!(render_script(&df, script), @r#"
+    Start p0 find /app -type f -exec chmod 777 {} ; -o -execdir sh -c chown app "$1" _ {} + @2:5 "find /app -type f -exec chmod 777 {} \\; -o -execdir sh -c 'chown app \"$1\"' _ {} +"
+      Start p1 chmod 777 {} @2:29 "chmod 777 {}"
+      Start p2 sh -c chown app "$1" _ {} @2:57 "sh -c 'chown app \"$1\"' _ {}"
+        Start p3 chown app $1~ @2:64 "chown app \"$1\""
+    Pipe p0 sort @2:89 "sort"
+    And p4 find . -name x -delete @2:97 "find . -name x -delete"
+    "#);
+    let kinds: Vec<ScopeKind> = script.commands.iter().map(|c| script.scope_kind(c.scope)).collect();
+    assert_eq!(kinds, [ScopeKind::Script, ScopeKind::FindExec, ScopeKind::FindExec, ScopeKind::ShellString, ScopeKind::Script, ScopeKind::Script]);
+    assert!(script.in_child_process(script.commands[3].scope));
+    assert!(!script.in_child_process(script.commands[4].scope));
+}
+
+#[test]
+fn scopes_tell_subshells_from_groups() {
+    let df = parse_ok("FROM x\nRUN (cd /src && make) && { cd /b; } && if true; then (x=$(pwd)); fi && cd /c\n");
+    let script = script_of(&df, 0);
+    let kinds: Vec<(&str, ScopeKind, bool)> = script
+        .commands
+        .iter()
+        .map(|c| (c.name(), script.scope_kind(c.scope), script.in_child_process(c.scope)))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("cd", ScopeKind::Subshell, true),
+            ("make", ScopeKind::Subshell, true),
+            ("cd", ScopeKind::Group, false),
+            ("true", ScopeKind::Group, false),
+            ("pwd", ScopeKind::Substitution, true),
+            ("cd", ScopeKind::Script, false),
+        ]
+    );
+    // Every scope but the script's has a parent listed before it.
+    assert_eq!(script.scopes[0].parent, None);
+    assert!(script.scopes.iter().enumerate().skip(1).all(|(i, s)| s.parent.is_some_and(|p| p < i)));
+}
+
+#[test]
+fn assignment_statements_are_listed_in_order() {
+    let df = parse_ok(
+        "FROM x\nRUN set -eux && INSTALL_PKGS=\"bash \\\n  curl\" && A=1 B+=2; PYTHONHTTPSVERIFY=0; dnf install -y $INSTALL_PKGS && V=$(cat /v) && echo $V\n",
+    );
+    let script = script_of(&df, 0);
+    let assignments: Vec<(&str, &str, bool, usize)> =
+        script.assignments.iter().map(|a| (a.name.as_str(), a.value.value.as_str(), a.append, a.position)).collect();
+    assert_eq!(
+        assignments,
+        [("INSTALL_PKGS", "bash   curl", false, 1), ("A", "1", false, 1), ("B", "2", true, 1), ("PYTHONHTTPSVERIFY", "0", false, 1), ("V", "$(cat /v)", false, 2)]
+    );
+    let names: Vec<&str> = script.commands.iter().map(|c| c.name()).collect();
+    assert_eq!(names, ["set", "dnf", "cat", "echo"]);
+    assert_eq!(text_at(&df, script.assignments[0].span), "INSTALL_PKGS=\"bash \\\n  curl\"");
+    assert_eq!(text_at(&df, script.assignments[3].span), "PYTHONHTTPSVERIFY=0");
+    assert_eq!(script.variable_before(1, "INSTALL_PKGS").as_deref(), Some("bash   curl"));
+    assert_eq!(script.variable_before(0, "INSTALL_PKGS"), None, "not yet set for the first command");
+    assert_eq!(script.variable_before(1, "B").as_deref(), Some("2"), "an append to an unset variable");
+    assert_eq!(script.variable_before(3, "V").as_deref(), Some("$(cat /v)"));
+}
+
+#[test]
+fn variable_values_follow_scopes_exports_and_unsets() {
+    let df = parse_ok(
+        "FROM x\nRUN (P=sub); export P=\"a b\" && Q=1 && unset Q && P+=\" c\" && { R=group; } && sh -c 'P=inner; echo $P' && echo $P $Q $R\n",
+    );
+    let script = script_of(&df, 0);
+    let last = script.commands.len() - 1;
+    assert_eq!(script.commands[last].name(), "echo");
+    assert_eq!(script.variable_before(last, "P").as_deref(), Some("a b c"), "the subshell's and the -c string's P do not leak");
+    assert_eq!(script.variable_before(last, "Q"), None, "unset");
+    assert_eq!(script.variable_before(last, "R").as_deref(), Some("group"), "a {{ }} group runs in the same shell");
+    let inner_echo = script.commands.iter().position(|c| c.name() == "echo").unwrap();
+    assert_eq!(script.variable_before(inner_echo, "P").as_deref(), Some("inner"));
 }
