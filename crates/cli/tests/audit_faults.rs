@@ -110,3 +110,32 @@ fn a_snapshot_that_is_not_one_is_rejected() {
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("not a rampart snapshot"), "{stderr}");
 }
+
+fn running_as_root() -> bool {
+    std::process::Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+#[test]
+fn a_socket_this_user_may_not_open_gets_the_docker_group_hint() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let socket = dir.path().join("docker.sock");
+    fake_engine(&socket, None);
+    std::fs::set_permissions(&socket, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let rampart = assert_cmd::cargo::cargo_bin("rampart");
+    let host = format!("unix://{}", socket.display());
+    // Root opens any socket: drop to nobody for the attempt (setpriv is installed by scripts/test.sh).
+    let mut command = if running_as_root() {
+        let mut command = std::process::Command::new("setpriv");
+        command.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(&rampart);
+        command
+    } else {
+        std::process::Command::new(&rampart)
+    };
+    let output = command.current_dir(dir.path()).args(["audit", "--timeout", "5", "--host", &host]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.to_lowercase().contains("permission denied"), "{stderr}");
+    assert!(stderr.contains("`docker` group") && stderr.contains("equivalent to root"), "{stderr}");
+}
