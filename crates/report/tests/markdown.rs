@@ -91,3 +91,25 @@ fn summary_table_counts_by_section_and_severity() {
     assert!(empty.contains("**0 finding(s)** in 2 file(s)"), "{empty}");
     assert!(!empty.contains("| Section |"), "{empty}");
 }
+
+#[test]
+fn an_audit_report_opens_with_the_checklist_table() {
+    let mut audited = report();
+    audited.checklist = vec![rampart_model::ChecklistAnswer {
+        item: 2,
+        title: "The Docker socket's permissions are minimal".into(),
+        status: rampart_model::ChecklistStatus::Fail,
+        evidence: vec!["/var/run/docker.sock is 666 root:docker | <b>x</b>".into()],
+        findings: vec!["CTR005".into()],
+    }];
+    let md = markdown(&audited);
+    let checklist = md.find("## Checklist").expect("a checklist section");
+    assert_eq!(md.find("## "), Some(checklist), "the checklist is the first section");
+    assert!(md.contains("| 2 | The Docker socket's permissions are minimal | **FAIL** |"), "{md}");
+    // The table keeps its five columns and the evidence stays text.
+    let row = md.lines().find(|l| l.starts_with("| 2 |")).unwrap();
+    assert_eq!(row.matches(" | ").count(), 4, "{row}");
+    assert!(events(&md).iter().all(|e| !matches!(e, Event::Html(_) | Event::InlineHtml(_))));
+    // Reports about files have no checklist.
+    assert!(!markdown(&report()).contains("## Checklist"));
+}
