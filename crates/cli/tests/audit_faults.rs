@@ -139,3 +139,60 @@ fn a_socket_this_user_may_not_open_gets_the_docker_group_hint() {
     assert!(stderr.to_lowercase().contains("permission denied"), "{stderr}");
     assert!(stderr.contains("`docker` group") && stderr.contains("equivalent to root"), "{stderr}");
 }
+
+/// A minimal engine: answers by request path, one request per connection.
+fn scripted_engine(path: &Path, answer: fn(&str) -> (u16, String)) {
+    let listener = UnixListener::bind(path).unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut request = Vec::new();
+            let mut buffer = [0u8; 4096];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buffer) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buffer[..n]),
+                }
+            }
+            let head = String::from_utf8_lossy(&request);
+            let target = head.split(' ').nth(1).unwrap_or("/").to_string();
+            let (status, body) = answer(&target);
+            let reply = format!(
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(reply.as_bytes());
+        }
+    });
+}
+
+#[test]
+fn a_container_removed_between_list_and_inspect_is_skipped_with_a_notice() {
+    fn answer(target: &str) -> (u16, String) {
+        let path = target.split('?').next().unwrap_or(target);
+        let ok = |body: &str| (200, body.to_string());
+        match path {
+            "/version" => ok(r#"{"ApiVersion":"1.41","MinAPIVersion":"1.12","Version":"20.10.24","Os":"linux"}"#),
+            "/v1.41/info" => ok("{}"),
+            "/v1.41/containers/json" => ok(r#"[{"Id":"aaaaaaaaaaaaaaaa","Names":["/gone"]},{"Id":"bbbbbbbbbbbbbbbb","Names":["/here"]}]"#),
+            "/v1.41/containers/aaaaaaaaaaaaaaaa/json" => (404, r#"{"message":"No such container: aaaaaaaaaaaaaaaa"}"#.into()),
+            "/v1.41/containers/bbbbbbbbbbbbbbbb/json" => ok(
+                r#"{"Id":"bbbbbbbbbbbbbbbb","Name":"/here","State":{"Status":"running"},"Config":{"Image":"x"},"HostConfig":{"Privileged":true},"SomeFutureField":{"x":1}}"#,
+            ),
+            "/v1.41/images/json" | "/v1.41/networks" => ok("[]"),
+            "/v1.41/volumes" => ok(r#"{"Volumes":[],"Warnings":[]}"#),
+            _ => (404, r#"{"message":"page not found"}"#.into()),
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("engine.sock");
+    scripted_engine(&socket, answer);
+    let output = audit(dir.path(), &format!("unix://{}", socket.display()), &["--format", "json", "--timeout", "5"]);
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert!(findings.iter().any(|f| f["rule"] == "CTR001" && f["location"]["object"] == "container:here"), "{report}");
+    assert!(!findings.iter().any(|f| f["location"]["object"] == "container:gone"));
+    let notices = report["notices"].to_string();
+    assert!(notices.contains("aaaaaaaaaaaa") && notices.contains("removed while the audit ran"), "{notices}");
+}
