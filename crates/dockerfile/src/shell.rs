@@ -235,8 +235,9 @@ impl ShellScript {
     }
 
     /// The value variable `name` has when command `index` runs, as far as the script itself says:
-    /// the latest earlier assignment statement (`NAME=value`) or `export`/`declare`/`readonly`/
-    /// `local` of it whose shell state reaches that command. `None` when the script does not set
+    /// the latest earlier assignment statement (`NAME=value`), `export`/`declare`/`readonly`/
+    /// `local` of it, or assignment before a special built-in (`NAME=value set -x`, which POSIX
+    /// shells keep) whose shell state reaches that command. `None` when the script does not set
     /// it (it may still come from ENV or ARG) or unsets it; `+=` appends are followed.
     pub fn variable_before(&self, index: usize, name: &str) -> Option<String> {
         let command_scope = self.commands.get(index).map_or(0, |c| c.scope);
@@ -249,9 +250,19 @@ impl ShellScript {
             }
         }
         for (i, command) in self.commands[..index.min(self.commands.len())].iter().enumerate() {
+            if !self.sees_state_of(command_scope, command.scope) {
+                continue;
+            }
+            if is_special_builtin(command.name()) {
+                for (key, value) in &command.env {
+                    if key == name {
+                        settings.push((2 * i + 1, Some(value.as_str()), false));
+                    }
+                }
+            }
             let declares = matches!(command.name(), "export" | "declare" | "typeset" | "readonly" | "local");
             let unsets = command.name() == "unset";
-            if !(declares || unsets) || !self.sees_state_of(command_scope, command.scope) {
+            if !(declares || unsets) {
                 continue;
             }
             for arg in &command.args {
@@ -281,4 +292,10 @@ impl ShellScript {
         }
         value
     }
+}
+
+/// POSIX special built-ins: assignments written before them (`A=1 set -x`) stay set in the shell
+/// afterwards, unlike those before other commands.
+fn is_special_builtin(name: &str) -> bool {
+    matches!(name, "set" | ":" | "." | "eval" | "exec" | "export" | "readonly" | "shift" | "trap" | "unset" | "times" | "return" | "break" | "continue" | "exit")
 }

@@ -292,3 +292,12 @@ fn variable_values_follow_scopes_exports_and_unsets() {
     let inner_echo = script.commands.iter().position(|c| c.name() == "echo").unwrap();
     assert_eq!(script.variable_before(inner_echo, "P").as_deref(), Some("inner"));
 }
+
+#[test]
+fn assignments_before_special_builtins_persist() {
+    let df = parse_ok("FROM x\nRUN buildDeps=' curl git ' set -x && X=1 make && apt-get install $buildDeps $X\n");
+    let script = script_of(&df, 0);
+    assert_eq!(script.commands[2].name(), "apt-get");
+    assert_eq!(script.variable_before(2, "buildDeps").as_deref(), Some(" curl git "));
+    assert_eq!(script.variable_before(2, "X"), None, "an assignment before an ordinary command is for that command only");
+}

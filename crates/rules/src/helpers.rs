@@ -535,18 +535,18 @@ pub fn enclosing_shell(script: &ShellScript, index: usize) -> Option<usize> {
 
 /// Whether an rpm package argument (yum, dnf) names a version: `name-version[-release]` where
 /// the part after the last `-` starts with a digit (`nodejs-18.17.1`, `pkg-1.2-3.el8`), or an rpm
-/// file. `None` when it is not a plain package name (a path, URL, `@group`, or text with
-/// variables whose version part is unknown).
+/// file. `None` when it is not a plain package name (a path, URL, `@group`) or is nothing but an
+/// expansion (`$PKGS`).
 pub fn rpm_package_pinned(value: &str) -> Option<bool> {
     if value.ends_with(".rpm") || value.contains('/') || value.starts_with('@') || value.starts_with('(') {
         return None;
     }
-    let last = value.rsplit_once('-').map(|(_, last)| last);
-    if has_expansion(value) {
-        // `pkg-${VERSION}` pins through a variable; anything else with an expansion is unknown.
-        return last.is_some_and(|l| l.starts_with('$')).then_some(true);
+    if is_opaque_word(value) {
+        return None;
     }
-    Some(last.is_some_and(|l| l.starts_with(|c: char| c.is_ascii_digit())))
+    let last = value.rsplit_once('-').map(|(_, last)| last);
+    // `pkg-${VERSION}` pins through a variable; `python${PY}-devel` names no version.
+    Some(last.is_some_and(|l| l.starts_with(|c: char| c.is_ascii_digit() || c == '$')))
 }
 
 /// True when a shell word's value still holds a variable or command substitution (`$PKG`,
@@ -824,13 +824,13 @@ pub fn file_writes(script: &ShellScript) -> Vec<FileWrite<'_>> {
 }
 
 /// A variable given a value: `ENV NAME=value`, `ARG NAME=default`, or in a RUN `NAME=value cmd`,
-/// `env NAME=value cmd`, `export NAME=value`.
+/// `env NAME=value cmd`, `export NAME=value`, or `NAME=value` on its own.
 #[derive(Debug, Clone)]
 pub struct VariableSetting<'a> {
     pub instruction: &'a Instruction,
     pub name: String,
     pub value: String,
-    /// The assignment (ENV/ARG) or the command carrying it (RUN).
+    /// The assignment (ENV/ARG, or a RUN's assignment statement) or the command carrying it.
     pub span: ast::Span,
 }
 
@@ -855,6 +855,9 @@ pub fn variable_settings(df: &Dockerfile) -> Vec<VariableSetting<'_>> {
                 }
             }
             Kind::Run(Run { script: Some(script), .. }) => {
+                for assignment in &script.assignments {
+                    push(&assignment.name, &assignment.value.value, assignment.span);
+                }
                 for (_, command) in commands_run(script) {
                     for (name, value) in &command.env {
                         push(name, value, command.span);
@@ -1066,8 +1069,23 @@ pub fn mode_changes(df: &Dockerfile) -> Vec<ModeChange<'_>> {
                         "chmod" => {
                             let mut operands = operands(&command.args, &[]).into_iter();
                             let Some(mode) = operands.next() else { continue };
-                            let paths: Vec<String> = operands.map(|w| w.value.clone()).collect();
-                            let directories = if paths.is_empty() {
+                            let mut paths: Vec<String> = operands.map(|w| w.value.clone()).collect();
+                            let finder = find_running(script, index);
+                            if let Some(find) = finder {
+                                // `find /srv -exec chmod 777 {} +`: the paths are what find lists.
+                                // The starting points: after `-H`/`-L`/`-P`, before the expression.
+                                let roots: Vec<&str> = find
+                                    .arg_values()
+                                    .skip_while(|a| matches!(*a, "-H" | "-L" | "-P"))
+                                    .take_while(|a| !a.starts_with(['-', '(', '!']))
+                                    .collect();
+                                let root = if roots.is_empty() { ".".to_string() } else { roots.join(" ") };
+                                let listed = format!("what `find {root}` lists");
+                                paths = paths.into_iter().map(|p| if p == "{}" { listed.clone() } else { p }).collect();
+                            }
+                            let directories = if let Some(find) = finder {
+                                finds_only_directories(find)
+                            } else if paths.is_empty() {
                                 fed_directories_by_find(script, index)
                             } else {
                                 paths.iter().all(|p| made_directories.iter().any(|d| d == p.trim_end_matches('/')))
@@ -1108,9 +1126,28 @@ fn fed_directories_by_find(script: &ShellScript, index: usize) -> bool {
     if command.name() != "xargs" {
         return false;
     }
-    script.commands[..index].iter().rev().take_while(|c| c.pipeline == command.pipeline).any(|c| {
-        c.name() == "find" && c.args.windows(2).any(|pair| pair[0].value == "-type" && pair[1].value == "d")
-    })
+    script.commands[..index]
+        .iter()
+        .rev()
+        .take_while(|c| c.pipeline == command.pipeline)
+        .any(|c| c.name() == "find" && finds_only_directories(c))
+}
+
+/// `find ... -type d`: it lists directories only.
+fn finds_only_directories(find: &ast::Command) -> bool {
+    find.args.windows(2).any(|pair| pair[0].value == "-type" && pair[1].value == "d")
+}
+
+/// For a command `find -exec` runs (`find /srv -exec chmod 777 {} +`), that `find` command.
+pub fn find_running(script: &ShellScript, index: usize) -> Option<&ast::Command> {
+    let command = script.commands.get(index)?;
+    if script.scope_kind(command.scope) != ast::ScopeKind::FindExec {
+        return None;
+    }
+    script.commands[..index]
+        .iter()
+        .rev()
+        .find(|c| c.name() == "find" && c.span.start <= command.span.start && command.span.end <= c.span.end)
 }
 
 /// True when an instruction that instruction `index` inherits writes `needle` (case-insensitive)
@@ -1240,31 +1277,102 @@ pub fn unpinned_rpm_packages(packages: &[String]) -> Vec<&str> {
     packages.iter().map(String::as_str).filter(|p| rpm_package_pinned(p) == Some(false)).collect()
 }
 
-/// The package operands of a command in instruction `index`, with a lone variable (`$PKGS`,
-/// `${PKGS}`) replaced by the words of the value an inherited ENV or ARG default gives it (`ENV
-/// PKGS="curl git"`). Anything else is kept as written.
-pub fn expand_package_operands(df: &Dockerfile, index: usize, operands: &[&ast::ShellWord]) -> Vec<String> {
+/// The package operands of `call` in instruction `index`, with a lone variable (`$PKGS`,
+/// `${PKGS}`) replaced by the words of its value: set earlier in the same RUN (`PKGS="curl git"
+/// && apt-get install $PKGS`, `export PKGS=...`), or else by an inherited ENV or ARG default
+/// (`ENV PKGS="curl git"`). Variables in that value are followed the same way (a few levels
+/// deep). A variable whose value is unknown, or is a command's output, is kept as written; see
+/// [`is_opaque_word`].
+pub fn expand_package_operands(df: &Dockerfile, index: usize, script: &ShellScript, call: &PackageCall<'_>) -> Vec<String> {
     let mut expanded = Vec::new();
-    for operand in operands {
-        let value = operand.value.as_str();
-        let name = value
-            .strip_prefix("${")
-            .and_then(|v| v.strip_suffix('}'))
-            .or_else(|| value.strip_prefix('$'))
-            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
-        let known = name.and_then(|name| {
-            inherited_before(df, index).into_iter().find_map(|i| match &df.instructions[i].kind {
-                Kind::Env(pairs) => pairs.iter().rev().find(|kv| kv.key.value == name).map(|kv| Some(kv.value.value.clone())),
-                Kind::Arg(decls) => decls.iter().rev().find(|d| d.name.value == name).map(|d| d.default.as_ref().map(|w| w.value.clone())),
-                _ => None,
-            })?
-        });
-        match known.filter(|v| !has_expansion(v)) {
-            Some(words) => expanded.extend(words.split_whitespace().map(str::to_string)),
-            None => expanded.push(value.to_string()),
-        }
+    for operand in call.packages() {
+        expand_word(df, index, script, call.index, &operand.value, 0, &mut expanded);
     }
     expanded
+}
+
+/// Adds the words `value` stands for to `out` (see [`expand_package_operands`]).
+fn expand_word(df: &Dockerfile, index: usize, script: &ShellScript, command: usize, value: &str, level: u32, out: &mut Vec<String>) {
+    const MAX_LEVELS: u32 = 4;
+    let known = lone_variable(value)
+        .filter(|_| level < MAX_LEVELS)
+        .and_then(|name| script.variable_before(command, name).or_else(|| inherited_variable(df, index, name)))
+        .filter(|v| !v.contains("$(") && !v.contains('`'));
+    match known {
+        Some(words) => {
+            for word in shell_split(&words) {
+                expand_word(df, index, script, command, word, level + 1, out);
+            }
+        }
+        None => out.push(value.to_string()),
+    }
+}
+
+/// The words of a variable's value as the shell splits it unquoted, keeping `${...}` whole.
+fn shell_split(value: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut start = None;
+    let mut braces = 0u32;
+    for (i, c) in value.char_indices() {
+        match c {
+            '{' if value[..i].ends_with('$') || braces > 0 => braces += 1,
+            '}' if braces > 0 => braces -= 1,
+            c if c.is_whitespace() && braces == 0 => {
+                if let Some(s) = start.take() {
+                    words.push(&value[s..i]);
+                }
+                continue;
+            }
+            _ => {}
+        }
+        start.get_or_insert(i);
+    }
+    if let Some(s) = start {
+        words.push(&value[s..]);
+    }
+    words
+}
+
+/// True when a word is nothing but an expansion: `$PKGS`, `${PKGS:-x}`, `$(cat list)`, or a
+/// backtick substitution. What it names cannot be judged; a word that mixes text and expansions
+/// (`curl=${CURL_VERSION}`, `tool-${V}`) is judged by its text.
+pub fn is_opaque_word(value: &str) -> bool {
+    let closes_at_end = |open: &str, close: char| {
+        value.strip_prefix(open).and_then(|rest| rest.strip_suffix(close)).is_some_and(|inner| {
+            // The opening's own closer is the last character: `${A}` but not `${A}-${B}`.
+            let mut depth = 1i32;
+            inner.chars().all(|c| {
+                match c {
+                    '{' | '(' => depth += 1,
+                    '}' | ')' => depth -= 1,
+                    _ => {}
+                }
+                depth > 0
+            })
+        })
+    };
+    lone_variable(value).is_some()
+        || closes_at_end("${", '}')
+        || closes_at_end("$(", ')')
+        || (value.len() > 1 && value.starts_with('`') && value.ends_with('`') && !value[1..value.len() - 1].contains('`'))
+}
+
+/// `NAME` for a word that is only a variable: `$NAME` or `${NAME}`.
+fn lone_variable(value: &str) -> Option<&str> {
+    value
+        .strip_prefix("${")
+        .and_then(|v| v.strip_suffix('}'))
+        .or_else(|| value.strip_prefix('$'))
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+}
+
+/// The value an ENV, or an ARG default, inherited by instruction `index` gives variable `name`.
+fn inherited_variable(df: &Dockerfile, index: usize, name: &str) -> Option<String> {
+    inherited_before(df, index).into_iter().find_map(|i| match &df.instructions[i].kind {
+        Kind::Env(pairs) => pairs.iter().rev().find(|kv| kv.key.value == name).map(|kv| Some(kv.value.value.clone())),
+        Kind::Arg(decls) => decls.iter().rev().find(|d| d.name.value == name).map(|d| d.default.as_ref().map(|w| w.value.clone())),
+        _ => None,
+    })?
 }
 
 /// The image word of `stage`'s FROM instruction, where a finding about its base belongs (the whole
@@ -1342,6 +1450,21 @@ mod security_helper_tests {
         assert!(!references_variable("${TOKEN_URL}", "TOKEN"));
         assert!(!references_variable("\\$TOKEN", "TOKEN"));
         assert!(!references_variable("TOKEN", "TOKEN"));
+    }
+
+    #[test]
+    fn package_words() {
+        for opaque in ["$PKGS", "${PKGS}", "${PKGS:-curl}", "$(cat /pkgs)", "`cat /pkgs`"] {
+            assert!(is_opaque_word(opaque), "{opaque}");
+        }
+        for judged in ["curl", "curl=${V}", "tool-${V}", "${A}-${B}", "$(a)-$(b)", "x$PKG"] {
+            assert!(!is_opaque_word(judged), "{judged}");
+        }
+        assert_eq!(shell_split("  bash \n curl=${V:-1 2}  tzdata "), ["bash", "curl=${V:-1 2}", "tzdata"]);
+        assert_eq!(rpm_package_pinned("httpd-${HTTPD_VERSION}"), Some(true));
+        assert_eq!(rpm_package_pinned("python${PY}-devel"), Some(false));
+        assert_eq!(rpm_package_pinned("${PKGS}"), None);
+        assert_eq!(rpm_package_pinned("git-2.45.2"), Some(true));
     }
 
     #[test]

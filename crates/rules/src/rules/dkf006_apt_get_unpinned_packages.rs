@@ -13,9 +13,12 @@ pub const RULE: Rule = Rule {
         aliases: &["DL3008"],
         target: Target::Dockerfile,
         docs: RuleDocs {
-            what: "Flags `apt-get install` and `apt install` naming packages without a version (`curl` rather than \
-                   `curl=7.88.1-10+deb12u5`). Local `.deb` files, `pkg/release` selections and variables whose value \
-                   is unknown are not judged; a lone `$VAR` set by ENV or an ARG default is judged by its value.",
+            what: "Flags `apt-get install` and `apt install` naming packages without a version (`curl` \
+                   rather than `curl=7.88.1-10+deb12u5`). Local `.deb` files and `pkg/release` \
+                   selections are not judged. A variable is judged by its value: one set earlier in the \
+                   same RUN (`PKGS=\"curl git\" && ...`, `export PKGS=...`) or by an ENV or ARG default; \
+                   one whose value is unknown or is a command's output (`$(cat pkgs.txt)`) is not \
+                   judged, and a word that mixes text and a variable is judged by its text.",
             why: "Without pins, two builds of the same Dockerfile install whatever the mirror serves that day: an \
                   image cannot be rebuilt as it was, a scan result does not carry over to the next build, and an \
                   update lands without review.",
@@ -25,11 +28,10 @@ pub const RULE: Rule = Rule {
                   Debian and Ubuntu mirrors drop superseded versions, so pins break builds when a security update \
                   lands; teams that prefer rebuilding on a pinned base image digest can disable this rule.",
             references: &["https://github.com/hadolint/hadolint/wiki/DL3008"],
-            peer_notes: "A lone variable (`apt-get install $PACKAGES`) is judged by the value an ENV or ARG default \
-                         gives it. Not flagged, where DL3008 flags: a variable whose value is unknown, including one \
-                         assigned earlier in the same RUN (`buildDeps='curl git' && apt-get install $buildDeps`), which \
-                         the shell analysis does not track yet. Also flagged, where DL3008 only reads `apt-get`: `apt \
-                         install`.",
+            peer_notes: "Not flagged, where DL3008 flags: a variable whose value is unknown (DL3008 \
+                         flags every `$VAR` as unpinned, even one whose value pins its packages). Also \
+                         flagged, where DL3008 only reads `apt-get`: `apt install`, and installs inside \
+                         `su -c` or `sudo bash -c` strings.",
         },
     },
     check: Check::Dockerfile(check),
@@ -42,7 +44,7 @@ fn check(cx: &DockerfileContext<'_>, out: &mut Sink<'_>) {
             if call.command.name() == "aptitude" || !call.is(&["install"]) {
                 continue;
             }
-            let packages = helpers::expand_package_operands(df, index, &call.packages());
+            let packages = helpers::expand_package_operands(df, index, script, &call);
             let unpinned: Vec<&str> = packages.iter().map(String::as_str).filter(|p| !pinned_or_unknown(p)).collect();
             if !unpinned.is_empty() {
                 out.report(
@@ -57,5 +59,5 @@ fn check(cx: &DockerfileContext<'_>, out: &mut Sink<'_>) {
 /// `pkg=version`, a release selection `pkg/bookworm-backports`, a `.deb` file, or a word holding a
 /// variable that cannot be judged.
 fn pinned_or_unknown(package: &str) -> bool {
-    package.contains('=') || package.contains('/') || package.ends_with(".deb") || helpers::has_expansion(package)
+    package.contains('=') || package.contains('/') || package.ends_with(".deb") || helpers::is_opaque_word(package)
 }

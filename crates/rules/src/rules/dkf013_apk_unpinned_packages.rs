@@ -14,9 +14,11 @@ pub const RULE: Rule = Rule {
         target: Target::Dockerfile,
         docs: RuleDocs {
             what: "Flags `apk add` naming packages without a version constraint (`curl` rather than \
-                   `curl=8.5.0-r0` or `curl~8.5`). Local `.apk` files, the `--virtual` name and variables \
-                   whose value is unknown are not judged; a lone `$VAR` set by ENV or an ARG default is judged by its \
-                   value.",
+                   `curl=8.5.0-r0` or `curl~8.5`). Local `.apk` files and the `--virtual` name are not \
+                   judged. A variable is judged by its value: one set earlier in the same RUN \
+                   (`PKGS=\"curl git\" && ...`, `export PKGS=...`) or by an ENV or ARG default; one \
+                   whose value is unknown or is a command's output (`$(cat pkgs.txt)`) is not judged, \
+                   and a word that mixes text and a variable is judged by its text.",
             why: "Without pins, two builds of the same Dockerfile install whatever the repository serves that day: an \
                   image cannot be rebuilt as it was, and a scan result does not carry over to the next build.",
             example: "FROM alpine:3.20\nRUN apk add --no-cache curl",
@@ -25,10 +27,8 @@ pub const RULE: Rule = Rule {
                   builds after a security update; `~` pins or rebuilding on a pinned base image digest are the \
                   usual compromise, and some teams disable this rule.",
             references: &["https://wiki.alpinelinux.org/wiki/Alpine_Package_Keeper", "https://github.com/hadolint/hadolint/wiki/DL3018"],
-            peer_notes: "A lone variable (`apk add $PACKAGES`) is judged by the value an ENV or ARG default gives it. \
-                         Not flagged, where DL3018 flags: a variable whose value is unknown, including one assigned \
-                         earlier in the same RUN (`INSTALL_PKGS=\"bash tzdata\" && apk add $INSTALL_PKGS`), which the \
-                         shell analysis does not track yet.",
+            peer_notes: "Not flagged, where DL3018 flags: a variable whose value is unknown (DL3018 \
+                         flags every `$VAR` as unpinned, even one whose value pins its packages).",
         },
     },
     check: Check::Dockerfile(check),
@@ -41,11 +41,11 @@ fn check(cx: &DockerfileContext<'_>, out: &mut Sink<'_>) {
             if !call.is(&["add"]) {
                 continue;
             }
-            let packages = helpers::expand_package_operands(df, index, &call.packages());
+            let packages = helpers::expand_package_operands(df, index, script, &call);
             let unpinned: Vec<&str> = packages
                 .iter()
                 .map(String::as_str)
-                .filter(|p| !(p.contains(['=', '~', '<', '>']) || p.ends_with(".apk") || p.contains('/') || helpers::has_expansion(p)))
+                .filter(|p| !(p.contains(['=', '~', '<', '>']) || p.ends_with(".apk") || p.contains('/') || helpers::is_opaque_word(p)))
                 .collect();
             if !unpinned.is_empty() {
                 out.report(call.command.span, format!("`apk add` without version pins: {}", helpers::list_some(&unpinned, 5)));

@@ -16,8 +16,8 @@ pub const RULE: Rule = Rule {
         target: Target::Dockerfile,
         docs: RuleDocs {
             what: "Flags values shaped like real credentials wherever the Dockerfile holds a value: ENV values, ARG \
-                   defaults and LABEL values (any kind below), and the words of RUN, CMD, ENTRYPOINT and HEALTHCHECK \
-                   commands and heredoc bodies (service tokens). Shapes recognised: AWS access key ids \
+                   defaults and LABEL values (any kind below), and the words and variable assignments of RUN, CMD, \
+                   ENTRYPOINT and HEALTHCHECK commands and heredoc bodies (service tokens). Shapes recognised: AWS access key ids \
                    (`AKIA`/`ASIA`...), GitHub tokens (`ghp_`, `gho_`, `ghs_`, `ghu_`, `ghr_`, `github_pat_`), GitLab \
                    (`glpat-`), Slack (`xoxb-`...), Stripe live keys (`sk_live_`, `rk_live_`), Google API keys \
                    (`AIza`), npm (`npm_`), PyPI, Docker Hub (`dckr_pat_`), Hugging Face (`hf_`), OpenAI (`sk-proj-`), \
@@ -64,6 +64,7 @@ fn check(cx: &DockerfileContext<'_>, out: &mut Sink<'_>) {
                         texts.extend(words.map(|w| (w.value.as_str(), w.span, false)));
                         texts.extend(command.env.iter().map(|(_, value)| (value.as_str(), command.span, false)));
                     }
+                    texts.extend(script.assignments.iter().map(|a| (a.value.value.as_str(), a.value.span, false)));
                 } else {
                     push_command_form(&mut texts, &run.command);
                 }
