@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times `rampart audit` against a private Docker daemon holding N containers (N = 10, 50, 200 by
-# default): wall-clock, user and system CPU, median of 3 runs. As root (it starts the daemon).
+# default): wall-clock, user and system CPU in seconds, the median of 3 runs (by wall time).
+# Run as root: it starts the daemon.
 #
 #   bash bench/audit.sh            # builds rampart in release mode first
 #   RAMPART_BIN=target/debug/rampart bash bench/audit.sh 10 50
@@ -15,7 +16,6 @@ sizes=("$@")
 
 . scripts/lib/private-dockerd.sh
 install_live_packages
-[ -x /usr/bin/time ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends time
 if [ -z "${RAMPART_BIN:-}" ]; then
   cargo build --release --locked -p rampart >&2
   RAMPART_BIN=target/release/rampart
@@ -28,7 +28,7 @@ mkdir "$context/bin"
 cp "$(command -v busybox)" "$context/bin/busybox"
 for applet in sh sleep true; do ln -s busybox "$context/bin/$applet"; done
 printf 'FROM scratch\nCOPY bin /bin\nCMD ["/bin/sh"]\n' >"$context/Dockerfile"
-DOCKER_BUILDKIT=0 docker_cli build -q -t bench-bb:1 "$context" >/dev/null
+DOCKER_BUILDKIT=0 docker_cli build -q -t bench-bb:1 "$context" >/dev/null 2>&1
 rm -rf "$context"
 
 shapes=("--privileged" "--cap-add SYS_ADMIN" "-v /:/host:ro" "--pid host" "-p 127.0.0.1::80"
@@ -55,8 +55,9 @@ for size in "${sizes[@]}"; do
   add_containers "$size"
   runs=()
   for _ in 1 2 3; do
-    timing=$( { /usr/bin/time -f "%e %U %S" "$RAMPART_BIN" audit --host "$PRIVATE_DOCKER_HOST" --format json \
-      -o /tmp/rampart-bench-report.json --fail-on never >/dev/null; } 2>&1 | tail -1)
+    # bash's own `time`, to the millisecond: wall, user CPU, system CPU.
+    timing=$( { TIMEFORMAT='%3R %3U %3S'; time "$RAMPART_BIN" audit --host "$PRIVATE_DOCKER_HOST" --format json \
+      -o /tmp/rampart-bench-report.json --fail-on never >/dev/null 2>&1; } 2>&1 | tail -1)
     runs+=("$timing")
   done
   median=$(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p)

@@ -64,7 +64,7 @@ fn build_image(host: &str, tag: &str, dockerfile: &str) {
     let bin = dir.path().join("bin");
     std::fs::create_dir(&bin).unwrap();
     std::fs::copy(busybox(), bin.join("busybox")).unwrap();
-    for applet in ["sh", "sleep", "true"] {
+    for applet in ["sh", "sleep", "true", "chmod"] {
         std::os::unix::fs::symlink("busybox", bin.join(applet)).unwrap();
     }
     std::fs::write(dir.path().join("Dockerfile"), dockerfile).unwrap();
@@ -186,7 +186,7 @@ fn set_up(host: &str) -> Audit {
         host,
         &image("sloppy"),
         "FROM scratch\nCOPY bin /bin\nENV API_TOKEN=sk_live_FAKEFAKEFAKE1234567890 DB_PASSWORD=hunter2\n\
-         ADD bin/busybox /usr/sbin/sshd\nEXPOSE 22 2375\nCMD [\"/usr/sbin/sshd\"]\n",
+         ADD bin/busybox /usr/sbin/sshd\nRUN chmod 4755 /bin/busybox\nEXPOSE 22 2375\nCMD [\"/usr/sbin/sshd\"]\n",
     );
     build_image(
         host,
@@ -516,4 +516,27 @@ fn the_terminal_report_starts_with_the_checklist() {
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.starts_with("Checklist\n   1. PASS "), "{}", &text[..text.len().min(400)]);
     assert!(text.contains(" 2. FAIL    The Docker socket's permissions are minimal"), "{text}");
+}
+
+#[test]
+fn images_are_judged_from_their_config_and_history() {
+    let Some(audit) = audit() else { return };
+    let codes = |image: &str| -> BTreeSet<String> {
+        let object = format!("image:{}{image}", audit.prefix);
+        audit.report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["location"]["object"] == object.as_str())
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let sloppy = codes("sloppy:1");
+    for code in ["IMG001", "IMG002", "IMG003", "IMG004", "IMG005"] {
+        assert!(sloppy.contains(code), "{code} missing for the sloppy image: {sloppy:?}");
+    }
+    let hardened = codes("hardened:1");
+    assert!(hardened.is_empty(), "{hardened:?}");
+    let plain = codes("bb:1");
+    assert!(plain.contains("IMG001") && plain.contains("IMG002") && !plain.contains("IMG005"), "{plain:?}");
 }
