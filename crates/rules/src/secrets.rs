@@ -1,14 +1,18 @@
-//! Recognising secrets in Dockerfile text: values shaped like a known credential (an AWS key id,
-//! a GitHub token, a private key block, a URL with a password), names that say a variable holds
-//! one (`DB_PASSWORD`, not `PASSWORD_FILE`), and values that are obviously placeholders.
+//! What Dockerfile, compose and run-command rules need to know about secrets: values shaped like
+//! a known credential (found by the shared scanner, `rampart-secrets`), names that say a variable
+//! holds one (`DB_PASSWORD`, not `PASSWORD_FILE`), and values that are obviously placeholders.
 //!
-//! Written by hand rather than with regexes: the shapes are few, each is a fixed prefix followed
-//! by a run of characters from a small set, and scanning for the prefixes keeps this fast on the
-//! long RUN lines of real Dockerfiles.
+//! Shape detection lives in the scanner so that one rule table serves every front end; what
+//! counts as a finding *here* (which kinds a rule reports, how a name is judged, how a message
+//! reads) is rule policy and stays in this module.
 
 use rampart_model::redact;
+use rampart_secrets::{Match, RuleKind};
 
-/// The kinds of credential recognised by shape.
+pub use rampart_secrets::is_placeholder;
+
+/// The kinds of credential recognised by shape. The named kinds keep their own wording in
+/// messages; every other service token is `Service`, worded by the scanner's rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecretKind {
     AwsAccessKeyId,
@@ -26,6 +30,8 @@ pub enum SecretKind {
     PrivateKey,
     Jwt,
     UrlCredentials,
+    /// Another service's token, with the scanner rule's description ("a SendGrid API key").
+    Service(&'static str),
 }
 
 impl SecretKind {
@@ -47,6 +53,7 @@ impl SecretKind {
             SecretKind::PrivateKey => "a private key",
             SecretKind::Jwt => "a JSON Web Token",
             SecretKind::UrlCredentials => "a URL with a password",
+            SecretKind::Service(description) => description,
         }
     }
 
@@ -54,9 +61,37 @@ impl SecretKind {
     pub fn is_token(self) -> bool {
         !matches!(self, SecretKind::PrivateKey | SecretKind::UrlCredentials)
     }
+
+    /// The kind of a scanner match, or `None` for the kinds these rules leave to others:
+    /// assignments judged by their name (DKF064, SEC002 judge names) and credential file lines.
+    fn of(found: &Match) -> Option<SecretKind> {
+        let rule = found.rule;
+        Some(match rule.kind {
+            RuleKind::PrivateKey => SecretKind::PrivateKey,
+            RuleKind::Jwt => SecretKind::Jwt,
+            RuleKind::UrlCredentials => SecretKind::UrlCredentials,
+            RuleKind::Token => match rule.id {
+                "aws-access-key-id" => SecretKind::AwsAccessKeyId,
+                "gitlab-pat" => SecretKind::GitLabToken,
+                "slack-token" => SecretKind::SlackToken,
+                "stripe-live-key" => SecretKind::StripeLiveKey,
+                "gcp-api-key" => SecretKind::GoogleApiKey,
+                "npm-access-token" => SecretKind::NpmToken,
+                "pypi-upload-token" | "pypi-test-upload-token" => SecretKind::PyPiToken,
+                "dockerhub-pat" => SecretKind::DockerHubToken,
+                "huggingface-token" => SecretKind::HuggingFaceToken,
+                "openai-api-key" => SecretKind::OpenAiKey,
+                "anthropic-api-key" => SecretKind::AnthropicKey,
+                _ if rule.family == "github" => SecretKind::GitHubToken,
+                _ => SecretKind::Service(rule.description),
+            },
+            RuleKind::Assignment | RuleKind::Generic | RuleKind::CredentialFile => return None,
+        })
+    }
 }
 
-/// One secret found in a text: its kind and its byte range in the text.
+/// One secret found in a text: its kind and its byte range in the text (for a token the token,
+/// for a URL the whole URL, for a private key its header line).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecretMatch {
     pub kind: SecretKind,
@@ -77,333 +112,39 @@ impl SecretMatch {
     }
 }
 
-/// A token shape: a fixed prefix, then `min..=max` characters accepted by `body`.
-struct TokenShape {
-    prefix: &'static str,
-    kind: SecretKind,
-    body: fn(u8) -> bool,
-    min: usize,
-    max: usize,
-    /// Prefix matched case-sensitively and must start a word (not follow a letter or digit).
-    needs_boundary: bool,
-}
-
-fn upper_alnum(b: u8) -> bool {
-    b.is_ascii_uppercase() || b.is_ascii_digit()
-}
-fn alnum(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-}
-fn alnum_underscore(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
-fn url_safe(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
-}
-fn letters(b: u8) -> bool {
-    b.is_ascii_alphabetic()
-}
-
-const TOKEN_SHAPES: &[TokenShape] = &[
-    // AWS access key ids: four-letter type prefix and 16 upper-case base32-ish characters.
-    TokenShape {
-        prefix: "AKIA",
-        kind: SecretKind::AwsAccessKeyId,
-        body: upper_alnum,
-        min: 16,
-        max: 16,
-        needs_boundary: true,
-    },
-    TokenShape {
-        prefix: "ASIA",
-        kind: SecretKind::AwsAccessKeyId,
-        body: upper_alnum,
-        min: 16,
-        max: 16,
-        needs_boundary: true,
-    },
-    TokenShape {
-        prefix: "ABIA",
-        kind: SecretKind::AwsAccessKeyId,
-        body: upper_alnum,
-        min: 16,
-        max: 16,
-        needs_boundary: true,
-    },
-    TokenShape {
-        prefix: "ACCA",
-        kind: SecretKind::AwsAccessKeyId,
-        body: upper_alnum,
-        min: 16,
-        max: 16,
-        needs_boundary: true,
-    },
-    TokenShape { prefix: "ghp_", kind: SecretKind::GitHubToken, body: alnum, min: 36, max: 36, needs_boundary: true },
-    TokenShape { prefix: "gho_", kind: SecretKind::GitHubToken, body: alnum, min: 36, max: 36, needs_boundary: true },
-    TokenShape { prefix: "ghu_", kind: SecretKind::GitHubToken, body: alnum, min: 36, max: 36, needs_boundary: true },
-    TokenShape { prefix: "ghs_", kind: SecretKind::GitHubToken, body: alnum, min: 36, max: 36, needs_boundary: true },
-    TokenShape { prefix: "ghr_", kind: SecretKind::GitHubToken, body: alnum, min: 36, max: 36, needs_boundary: true },
-    TokenShape {
-        prefix: "github_pat_",
-        kind: SecretKind::GitHubToken,
-        body: alnum_underscore,
-        min: 50,
-        max: 120,
-        needs_boundary: true,
-    },
-    TokenShape {
-        prefix: "glpat-",
-        kind: SecretKind::GitLabToken,
-        body: url_safe,
-        min: 20,
-        max: 64,
-        needs_boundary: true,
-    },
-    TokenShape {
-        prefix: "xoxb-",
-        kind: SecretKind::SlackToken,
-        body: url_safe,
-        min: 10,
-        max: 200,
-        needs_boundary: true,
-    },
-    TokenShape {
-        prefix: "xoxp-",
-        kind: SecretKind::SlackToken,
-        body: url_safe,
-        min: 10,
-        max: 200,
-        needs_boundary: true,
-    },
-    TokenShape {
-        prefix: "xoxa-",
-        kind: SecretKind::SlackToken,
-        body: url_safe,
-        min: 10,
-        max: 200,
-        needs_boundary: true,
-    },
-    TokenShape {
-        prefix: "xoxr-",
-        kind: SecretKind::SlackToken,
-        body: url_safe,
-        min: 10,
-        max: 200,
-        needs_boundary: true,
-    },
-    TokenShape {
-        prefix: "xoxs-",
-        kind: SecretKind::SlackToken,
-        body: url_safe,
-        min: 10,
-        max: 200,
-        needs_boundary: true,
-    },
-    TokenShape {
-        prefix: "sk_live_",
-        kind: SecretKind::StripeLiveKey,
-        body: alnum,
-        min: 20,
-        max: 247,
-        needs_boundary: true,
-    },
-    TokenShape {
-        prefix: "rk_live_",
-        kind: SecretKind::StripeLiveKey,
-        body: alnum,
-        min: 20,
-        max: 247,
-        needs_boundary: true,
-    },
-    TokenShape {
-        prefix: "AIza",
-        kind: SecretKind::GoogleApiKey,
-        body: url_safe,
-        min: 35,
-        max: 35,
-        needs_boundary: true,
-    },
-    TokenShape { prefix: "npm_", kind: SecretKind::NpmToken, body: alnum, min: 36, max: 36, needs_boundary: true },
-    // "pypi-" followed by the base64 of a macaroon header naming the index.
-    TokenShape {
-        prefix: "pypi-AgEIcHlwaS5vcmc",
-        kind: SecretKind::PyPiToken,
-        body: url_safe,
-        min: 50,
-        max: 300,
-        needs_boundary: true,
-    },
-    TokenShape {
-        prefix: "dckr_pat_",
-        kind: SecretKind::DockerHubToken,
-        body: url_safe,
-        min: 27,
-        max: 64,
-        needs_boundary: true,
-    },
-    TokenShape {
-        prefix: "hf_",
-        kind: SecretKind::HuggingFaceToken,
-        body: letters,
-        min: 34,
-        max: 34,
-        needs_boundary: true,
-    },
-    TokenShape {
-        prefix: "sk-proj-",
-        kind: SecretKind::OpenAiKey,
-        body: url_safe,
-        min: 40,
-        max: 300,
-        needs_boundary: true,
-    },
-    TokenShape {
-        prefix: "sk-ant-",
-        kind: SecretKind::AnthropicKey,
-        body: url_safe,
-        min: 40,
-        max: 300,
-        needs_boundary: true,
-    },
-];
-
-/// What may start at a byte: for each byte value, a bit set of the [`TOKEN_SHAPES`] whose
-/// prefix starts with it, and of the three other openings ([`PRIVATE_KEY_BIT`], [`JWT_BIT`],
-/// [`URL_BIT`]). One pass over a text with this table finds every candidate position; building a
-/// substring searcher per prefix per text cost more than the scan itself on short words.
-const FIRST_BYTES: [u64; 256] = first_byte_table();
-const PRIVATE_KEY_BIT: u32 = 61;
-const JWT_BIT: u32 = 62;
-const URL_BIT: u32 = 63;
-const PRIVATE_KEY_BEGIN: &str = "-----BEGIN ";
-const JWT_START: &str = "eyJ";
-const URL_SEPARATOR: &str = "://";
-
-const fn first_byte_table() -> [u64; 256] {
-    assert!(TOKEN_SHAPES.len() < PRIVATE_KEY_BIT as usize, "one bit per token shape");
-    let mut table = [0u64; 256];
-    let mut i = 0;
-    while i < TOKEN_SHAPES.len() {
-        table[TOKEN_SHAPES[i].prefix.as_bytes()[0] as usize] |= 1 << i;
-        i += 1;
-    }
-    table[PRIVATE_KEY_BEGIN.as_bytes()[0] as usize] |= 1 << PRIVATE_KEY_BIT;
-    table[JWT_START.as_bytes()[0] as usize] |= 1 << JWT_BIT;
-    table[URL_SEPARATOR.as_bytes()[0] as usize] |= 1 << URL_BIT;
-    table
-}
-
-/// Start offsets of `needle` in `text` (overlapping occurrences included), found with the
-/// first-byte test before any comparison.
-fn occurrences<'a>(text: &'a str, needle: &'static str) -> impl Iterator<Item = usize> + 'a {
-    let bytes = text.as_bytes();
-    let first = needle.as_bytes()[0];
-    bytes
-        .iter()
-        .enumerate()
-        .filter(move |&(i, &b)| b == first && bytes[i..].starts_with(needle.as_bytes()))
-        .map(|(i, _)| i)
-}
-
 /// Finds every secret-shaped value in `text`, in order of position. Placeholders (`AKIA…EXAMPLE`,
 /// `ghp_xxxxxxxx…`) are skipped.
 pub fn find_secrets(text: &str) -> Vec<SecretMatch> {
-    let mut found = Vec::new();
-    let bytes = text.as_bytes();
-    for (start, &b) in bytes.iter().enumerate() {
-        let mut candidates = FIRST_BYTES[b as usize];
-        while candidates != 0 {
-            let bit = candidates.trailing_zeros();
-            candidates &= candidates - 1;
-            let rest = &bytes[start..];
-            match bit {
-                PRIVATE_KEY_BIT if rest.starts_with(PRIVATE_KEY_BEGIN.as_bytes()) => found.extend(private_key_at(text, start)),
-                JWT_BIT if rest.starts_with(JWT_START.as_bytes()) => found.extend(jwt_at(text, start)),
-                URL_BIT if rest.starts_with(URL_SEPARATOR.as_bytes()) => {
-                    found.extend(userinfo_at(text, start).map(|u| SecretMatch { kind: SecretKind::UrlCredentials, start: u.start, end: u.end }));
-                }
-                PRIVATE_KEY_BIT | JWT_BIT | URL_BIT => {}
-                shape => found.extend(token_at(text, start, &TOKEN_SHAPES[shape as usize])),
-            }
-        }
-    }
-    found.sort_by_key(|m| (m.start, m.end));
-    found
+    rampart_secrets::scan(text)
+        .matches
+        .iter()
+        .filter_map(|found| {
+            let kind = SecretKind::of(found)?;
+            let (start, end) = match kind {
+                SecretKind::PrivateKey => (found.range.start, found.range.start + header_len(&text[found.range.clone()])),
+                SecretKind::UrlCredentials => (found.range.start, found.range.end),
+                _ => (found.secret.start, found.secret.end),
+            };
+            Some(SecretMatch { kind, start, end })
+        })
+        .collect()
 }
 
-/// The token of `shape` starting at byte `start` of `text`, if one does.
-fn token_at(text: &str, start: usize, shape: &TokenShape) -> Option<SecretMatch> {
-    let bytes = text.as_bytes();
-    if !bytes[start..].starts_with(shape.prefix.as_bytes()) {
-        return None;
+/// The length of a key block's first line (`-----BEGIN … PRIVATE KEY-----`, or PuTTY's
+/// `PuTTY-User-Key-File-3: ssh-ed25519`), which is all a report shows of a key. Inside a JSON
+/// string the header is followed by `\n`, not a line break.
+fn header_len(block: &str) -> usize {
+    let from_begin = block.find("-----BEGIN ").unwrap_or(0);
+    match block[from_begin..].strip_prefix("-----BEGIN ").and_then(|rest| rest.find("-----")) {
+        Some(label_end) => from_begin + "-----BEGIN ".len() + label_end + "-----".len(),
+        None => block.find(['\n', '\\', '"']).unwrap_or(block.len()),
     }
-    if shape.needs_boundary && start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
-        return None;
-    }
-    let body_start = start + shape.prefix.len();
-    let body_len = bytes[body_start..].iter().take_while(|&&b| (shape.body)(b)).count();
-    if body_len < shape.min || body_len > shape.max {
-        return None;
-    }
-    let end = body_start + body_len;
-    // A token is followed by a separator, not by more word characters.
-    if bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric()) {
-        return None;
-    }
-    let token = &text[start..end];
-    if is_placeholder(token) || !looks_random(&text[body_start..end]) {
-        return None;
-    }
-    Some(SecretMatch { kind: shape.kind, start, end })
 }
 
-/// `-----BEGIN … PRIVATE KEY-----` and `-----BEGIN PGP PRIVATE KEY BLOCK-----` headers. The match
-/// covers the header line only.
+/// `-----BEGIN … PRIVATE KEY-----` and `-----BEGIN PGP PRIVATE KEY BLOCK-----` headers (and other
+/// private key formats the scanner knows). The match covers the header line only.
 pub fn find_private_keys(text: &str) -> Vec<SecretMatch> {
-    occurrences(text, PRIVATE_KEY_BEGIN).filter_map(|start| private_key_at(text, start)).collect()
-}
-
-/// The private key header starting at byte `start` (where `-----BEGIN ` is), if it is one.
-fn private_key_at(text: &str, start: usize) -> Option<SecretMatch> {
-    let rest = &text[start + PRIVATE_KEY_BEGIN.len()..];
-    let label_len = rest.find("-----")?;
-    let label = &rest[..label_len];
-    if label.len() > 40 || !label.bytes().all(|b| b.is_ascii_uppercase() || b == b' ') {
-        return None;
-    }
-    if label.ends_with("PRIVATE KEY") || label == "PGP PRIVATE KEY BLOCK" {
-        let end = start + PRIVATE_KEY_BEGIN.len() + label_len + "-----".len();
-        return Some(SecretMatch { kind: SecretKind::PrivateKey, start, end });
-    }
-    None
-}
-
-/// A JSON Web Token starting at byte `start` (where `eyJ` is): three base64url segments, the
-/// first two starting with `eyJ` (`{"`).
-fn jwt_at(text: &str, start: usize) -> Option<SecretMatch> {
-    let bytes = text.as_bytes();
-    if start > 0 && url_safe(bytes[start - 1]) {
-        return None;
-    }
-    let mut end = start;
-    let mut segments = 0;
-    loop {
-        let len = bytes[end..].iter().take_while(|&&b| url_safe(b)).count();
-        if len < 10 {
-            break;
-        }
-        segments += 1;
-        end += len;
-        if segments == 3 || bytes.get(end) != Some(&b'.') {
-            break;
-        }
-        // The second segment (the claims) is JSON too.
-        if segments == 1 && !text[end + 1..].starts_with(JWT_START) {
-            break;
-        }
-        end += 1;
-    }
-    (segments == 3).then_some(SecretMatch { kind: SecretKind::Jwt, start, end })
+    find_secrets(text).into_iter().filter(|m| m.kind == SecretKind::PrivateKey).collect()
 }
 
 /// The parts of a URL's authority with a password in it: `scheme://user:password@host`.
@@ -421,39 +162,22 @@ pub struct UrlUserinfo<'a> {
 /// Every URL in `text` whose authority carries a literal password (not a `$VAR`, not a
 /// placeholder, not the user name repeated as in `postgres:postgres@`).
 pub fn url_userinfos(text: &str) -> Vec<UrlUserinfo<'_>> {
-    occurrences(text, URL_SEPARATOR).filter_map(|sep| userinfo_at(text, sep)).collect()
-}
-
-/// The URL around the `://` at byte `sep`, when its authority carries a literal password.
-fn userinfo_at(text: &str, sep: usize) -> Option<UrlUserinfo<'_>> {
-    let bytes = text.as_bytes();
-    let scheme_start = text[..sep]
-        .bytes()
-        .rposition(|b| !(b.is_ascii_alphanumeric() || b == b'+' || b == b'.' || b == b'-'))
-        .map_or(0, |i| i + 1);
-    if scheme_start == sep || !bytes[scheme_start].is_ascii_alphabetic() {
-        return None;
-    }
-    let authority_start = sep + URL_SEPARATOR.len();
-    let authority_len = bytes[authority_start..]
+    rampart_secrets::scan(text)
+        .matches
         .iter()
-        .take_while(|&&b| !matches!(b, b'/' | b'?' | b'#' | b'"' | b'\'' | b'`' | b'<' | b'>') && !b.is_ascii_whitespace())
-        .count();
-    let authority = &text[authority_start..authority_start + authority_len];
-    let at = authority.rfind('@')?;
-    let (userinfo, host) = (&authority[..at], &authority[at + 1..]);
-    let (user, password) = userinfo.split_once(':')?;
-    if host.is_empty() || password.is_empty() || is_reference(password) || is_placeholder(password) || password == user {
-        return None;
-    }
-    let end = authority_start
-        + authority_len
-        + bytes[authority_start + authority_len..]
-            .iter()
-            .take_while(|&&b| !b.is_ascii_whitespace() && !matches!(b, b'"' | b'\'' | b'`'))
-            .count();
-    let password_start = authority_start + user.len() + 1;
-    Some(UrlUserinfo { user, password, start: scheme_start, end, password_start })
+        .filter(|found| found.rule.kind == RuleKind::UrlCredentials)
+        .filter_map(|found| {
+            let url = text.get(found.range.clone())?;
+            let user_start = found.range.start + url.find("://")? + 3;
+            Some(UrlUserinfo {
+                user: text.get(user_start..found.secret.start.checked_sub(1)?)?,
+                password: text.get(found.secret.clone())?,
+                start: found.range.start,
+                end: found.range.end,
+                password_start: found.secret.start,
+            })
+        })
+        .collect()
 }
 
 /// `https://user:s3cret@host/path` -> `https://user:s3…(sha256:…)@host/path`: the URL stays
@@ -472,90 +196,6 @@ pub fn redact_url_password(url: &str) -> String {
 /// (`$TOKEN`, `${TOKEN}`), a command substitution.
 pub fn is_reference(value: &str) -> bool {
     value.contains('$') || value.contains('`')
-}
-
-/// True for values that visibly stand for "put the real value here": `changeme`, `<token>`,
-/// `xxxxxxxx`, `your-api-key`, `AKIAIOSFODNN7EXAMPLE`, `***`. Such values reveal nothing, and
-/// flagging them teaches users to ignore the rules that matter.
-pub fn is_placeholder(value: &str) -> bool {
-    let lower = value.trim().to_ascii_lowercase();
-    if lower.is_empty() {
-        return true;
-    }
-    const EXACT: &[&str] = &[
-        "none",
-        "null",
-        "nil",
-        "undefined",
-        "unset",
-        "empty",
-        "-",
-        "secret",
-        "password",
-        "passwd",
-        "pass",
-        "token",
-        "apikey",
-        "api_key",
-        "key",
-        "todo",
-        "tbd",
-        "string",
-        "value",
-    ];
-    if EXACT.contains(&lower.as_str()) {
-        return true;
-    }
-    const CONTAINS: &[&str] = &[
-        "example",
-        "changeme",
-        "change_me",
-        "change-me",
-        "changethis",
-        "placeholder",
-        "dummy",
-        "replace",
-        "your_",
-        "your-",
-        "yourtoken",
-        "yourpassword",
-        "yourkey",
-        "<",
-        ">",
-        "xxxx",
-        "****",
-        "…",
-        "...",
-        "todo",
-        "fixme",
-        "redacted",
-        "fake",
-        "insert",
-        "sample",
-        "notreal",
-        "not-a-real",
-        "not_a_real",
-    ];
-    if CONTAINS.iter().any(|p| lower.contains(p)) {
-        return true;
-    }
-    // One character repeated, separators aside (`aaaaaaaa`, `00000000-0000-0000-0000-000000000000`).
-    let mut significant = lower.chars().filter(|c| c.is_ascii_alphanumeric());
-    let first = significant.next();
-    lower.chars().count() >= 4 && first.is_some() && significant.all(|c| Some(c) == first)
-}
-
-/// A random token uses many distinct characters; `ghp_aaaa…` or `AKIA0000…` do not.
-fn looks_random(body: &str) -> bool {
-    let mut seen = [false; 256];
-    let mut distinct = 0;
-    for b in body.bytes() {
-        if !seen[b as usize] {
-            seen[b as usize] = true;
-            distinct += 1;
-        }
-    }
-    distinct >= body.len().min(24) / 3
 }
 
 /// The words of a variable name, upper-cased: `DB_PASSWORD` -> `DB PASSWORD`,
