@@ -161,7 +161,9 @@ async fn collect_async(options: &CollectOptions) -> Result<Snapshot, EngineError
         Ok(list) => {
             for summary in list {
                 let id = summary.id.clone();
-                let tags = summary.repo_tags.clone();
+                // Sorted, so the tag findings name an image by does not depend on the API's order.
+                let mut tags = summary.repo_tags.clone();
+                tags.sort();
                 let (docker, caller, limit) = (docker.clone(), caller.clone(), limit.clone());
                 image_jobs.spawn(async move {
                     let _permit = limit.acquire_owned().await;
@@ -302,6 +304,8 @@ fn daemon_facts(version: &Value, info: Option<&Value>) -> DaemonFacts {
             .or_else(|| info.map(|i| text(i, "/RuncCommit/ID")).filter(|s| !s.is_empty())),
         containerd_version: component("containerd")
             .or_else(|| info.map(|i| text(i, "/ContainerdCommit/ID")).filter(|s| !s.is_empty())),
+        runc_commit: info.map(|i| text(i, "/RuncCommit/ID")).filter(|s| !s.is_empty()),
+        containerd_commit: info.map(|i| text(i, "/ContainerdCommit/ID")).filter(|s| !s.is_empty()),
         swarm_state: info_text("/Swarm/LocalNodeState"),
         swarm_manager: info.and_then(|i| i.pointer("/Swarm/ControlAvailable")).and_then(Value::as_bool).unwrap_or(false),
     }

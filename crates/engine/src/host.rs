@@ -7,6 +7,9 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 const DEFAULT_DAEMON_JSON: &str = "/etc/docker/daemon.json";
+const DPKG_STATUS: &str = "/var/lib/dpkg/status";
+/// Packages that ship the engine and its runtimes on Debian-family hosts.
+const ENGINE_PACKAGES: &[&str] = &["docker.io", "docker-ce", "moby-engine", "runc", "containerd", "containerd.io"];
 /// Process names of runtime security monitors.
 const RUNTIME_MONITORS: &[&str] = &["falco", "tetragon", "tracee", "sysdig", "dragent", "sysdig-agent"];
 
@@ -52,6 +55,13 @@ pub fn collect(socket: &str) -> (HostFacts, Vec<CollectorNote>) {
         Err(e) => note("host.dockerd", format!("cannot read /proc: {e}")),
     }
 
+    match std::fs::read_to_string(DPKG_STATUS) {
+        Ok(status) => facts.packages = Some(engine_packages(&status)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            note("host.packages", format!("no {DPKG_STATUS}: package versions unknown (not a Debian-family host)"))
+        }
+        Err(e) => note("host.packages", format!("cannot read {DPKG_STATUS}: {e}")),
+    }
     match running_monitors(Path::new("/proc")) {
         Ok(found) => facts.runtime_monitors = Some(found),
         Err(e) => note("host.runtime_monitors", format!("cannot list processes: {e}")),
@@ -133,6 +143,24 @@ pub(crate) fn flag_values(argv: &[String], names: &[&str]) -> Vec<String> {
     values
 }
 
+/// The installed engine packages in a dpkg status file, `(name, version)`.
+pub(crate) fn engine_packages(status: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for stanza in status.split("\n\n") {
+        let field = |name: &str| {
+            stanza.lines().find_map(|line| line.strip_prefix(name).and_then(|rest| rest.strip_prefix(": ")).map(str::trim))
+        };
+        let installed = field("Status").is_some_and(|s| s.ends_with(" installed"));
+        if let (Some(package), Some(version), true) = (field("Package"), field("Version"), installed) {
+            if ENGINE_PACKAGES.contains(&package) {
+                found.push((package.to_string(), version.to_string()));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
 fn running_monitors(proc_root: &Path) -> std::io::Result<Vec<String>> {
     let mut found = Vec::new();
     for dir in process_dirs(proc_root)? {
@@ -158,6 +186,14 @@ mod tests {
     fn flag_values_in_every_spelling() {
         let line = argv(&["dockerd", "-H", "fd://", "--host=unix:///a.sock", "--host", "tcp://0.0.0.0:2375", "-H=x"]);
         assert_eq!(flag_values(&line, &["-H", "--host"]), ["fd://", "unix:///a.sock", "tcp://0.0.0.0:2375", "x"]);
+    }
+
+    #[test]
+    fn engine_packages_from_dpkg_status() {
+        let status = "Package: docker.io\nStatus: install ok installed\nVersion: 20.10.24+dfsg1-1+deb12u1\n\n\
+                      Package: runc\nStatus: deinstall ok config-files\nVersion: 1.1.5+ds1-1\n\n\
+                      Package: bash\nStatus: install ok installed\nVersion: 5.2\n";
+        assert_eq!(engine_packages(status), [("docker.io".to_string(), "20.10.24+dfsg1-1+deb12u1".to_string())]);
     }
 
     #[test]

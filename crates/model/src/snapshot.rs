@@ -66,6 +66,12 @@ pub struct DaemonFacts {
     pub runc_version: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub containerd_version: Option<String>,
+    /// `/info` RuncCommit.ID and ContainerdCommit.ID: a git revision for upstream builds, the
+    /// full package version (`1.1.5+ds1-1+deb12u1`) for distribution builds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runc_commit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub containerd_commit: Option<String>,
     /// `inactive`, `active`, ...; swarm objects are collected only on managers.
     pub swarm_state: String,
     pub swarm_manager: bool,
@@ -181,6 +187,10 @@ pub struct HostFacts {
     pub daemon_json: Option<String>,
     /// True when there is no daemon.json at that path: the daemon runs on defaults and flags.
     pub daemon_json_missing: bool,
+    /// Installed versions of the engine's packages (dpkg: docker.io, docker-ce, runc,
+    /// containerd, containerd.io), `(name, version)`; `None` when no package database was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub packages: Option<Vec<(String, String)>>,
     /// Runtime monitors seen running (falco, tetragon, tracee, sysdig); `None`: could not look.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime_monitors: Option<Vec<String>>,

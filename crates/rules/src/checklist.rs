@@ -98,8 +98,20 @@ fn judge(item: u8, snapshot: &Snapshot, related: &[&Finding]) -> (ChecklistStatu
                     daemon.kernel_version
                 ));
             }
-            evidence.push("versions are not yet compared with known vulnerable releases".into());
-            (ChecklistStatus::Unknown, evidence)
+            let vulnerable: Vec<&&Finding> = related.iter().filter(|f| f.rule.starts_with("VUL")).collect();
+            if vulnerable.iter().any(|f| f.severity >= Severity::High) {
+                evidence.push(format!("{} known vulnerability match(es)", vulnerable.len()));
+                (ChecklistStatus::Fail, evidence)
+            } else {
+                // The release table is small and the host's other packages are not examined:
+                // no match is not proof of being up to date.
+                evidence.push(if vulnerable.is_empty() {
+                    "no match in rampart's table of vulnerable engine releases; host packages not examined".into()
+                } else {
+                    "possible matches only (distribution build, package revision unknown)".into()
+                });
+                (ChecklistStatus::Unknown, evidence)
+            }
         }
         // 3 (trusted base images) and 4 (vulnerability scanning) need image provenance and
         // scanner evidence that is not collected yet; findings can still fail them.

@@ -9,6 +9,7 @@
 
 pub mod checklist;
 pub mod container;
+pub mod engine_releases;
 pub mod image;
 mod context;
 pub mod helpers;
