@@ -54,8 +54,7 @@ impl Match {
         let matched = haystack.get(self.range.clone()).unwrap_or_default();
         match self.rule.kind {
             RuleKind::PrivateKey => {
-                let header_end = matched.iter().position(|&b| b == b'\n' || b == b'"' || b == b'\\').unwrap_or(matched.len());
-                format!("{}…", String::from_utf8_lossy(&matched[..header_end.min(80)]))
+                format!("{}…", String::from_utf8_lossy(&matched[..private_key_header_len(matched)]))
             }
             _ => {
                 let secret = haystack.get(self.secret.clone()).unwrap_or_default();
@@ -63,6 +62,18 @@ impl Match {
             }
         }
     }
+}
+
+/// The length of a key block's header: `-----BEGIN … PRIVATE KEY-----` up to its closing dashes
+/// (a key written on one line continues right after them), or the first line for other formats.
+fn private_key_header_len(block: &[u8]) -> usize {
+    const BEGIN: &[u8] = b"-----BEGIN ";
+    if let Some(begin) = memchr::memmem::find(block, BEGIN) {
+        if let Some(close) = memchr::memmem::find(&block[begin + BEGIN.len()..], b"-----") {
+            return begin + BEGIN.len() + close + 5;
+        }
+    }
+    block.iter().position(|&b| b == b'\n' || b == b'"' || b == b'\\').unwrap_or(block.len()).min(80)
 }
 
 /// Why a whole input was not scanned.
@@ -147,41 +158,47 @@ pub fn scan_bytes(data: &[u8], limits: Limits) -> Scan {
     let data = &data[..data.len().min(limits.max_bytes)];
     let scanner = &*SCANNER;
 
-    // Windows to search, per rule: the lines holding a keyword hit, merged when they touch.
-    let mut windows: Vec<Vec<Range<usize>>> = vec![Vec::new(); RULES.len()];
+    // Windows to search, per rule: the lines holding a keyword hit. Most inputs hit nothing
+    // and return here without allocating.
+    let mut windows: Vec<(usize, Range<usize>)> = Vec::new();
     for hit in scanner.keywords.find_overlapping_iter(data) {
         let line_start = memchr::memrchr(b'\n', &data[..hit.start()]).map_or(0, |i| i + 1);
         let line_end = memchr::memchr(b'\n', &data[hit.end()..]).map_or(data.len(), |i| hit.end() + i);
         for &index in &scanner.keyword_rules[hit.pattern().as_usize()] {
             let end = (line_end + RULES[index].reach).min(data.len());
-            let rule_windows = &mut windows[index];
-            match rule_windows.last_mut() {
-                Some(last) if line_start <= last.end => last.end = last.end.max(end),
-                _ => rule_windows.push(line_start..end),
-            }
+            windows.push((index, line_start..end));
+        }
+    }
+    if windows.is_empty() {
+        return Scan { truncated, ..Scan::default() };
+    }
+    // Per rule, in order of position; windows that touch are merged so no region is searched
+    // twice (a match found twice would be reported twice).
+    windows.sort_by_key(|(index, window)| (*index, window.start));
+    let mut merged: Vec<(usize, Range<usize>)> = Vec::with_capacity(windows.len());
+    for (index, window) in windows {
+        match merged.last_mut() {
+            Some((last_index, last)) if *last_index == index && window.start <= last.end => last.end = last.end.max(window.end),
+            _ => merged.push((index, window)),
         }
     }
 
     let mut matches = Vec::new();
-    'rules: for (index, rule_windows) in windows.iter().enumerate() {
-        if rule_windows.is_empty() {
-            continue;
-        }
+    'windows: for (index, window) in merged {
         let Some(regex) = scanner.regex(index) else { continue };
         let rule = &RULES[index];
-        for window in rule_windows {
-            let haystack = &data[window.clone()];
-            for captures in regex.captures_iter(haystack) {
-                let Some(whole) = captures.get(0) else { continue };
-                let secret = captures.name("secret").unwrap_or(whole);
-                let range = window.start + whole.start()..window.start + whole.end();
-                let secret = window.start + secret.start()..window.start + secret.end();
-                if let Some(found) = accept(rule, data, range, secret) {
-                    matches.push(found);
-                    if matches.len() >= limits.max_matches {
-                        truncated = true;
-                        break 'rules;
-                    }
+        let haystack = &data[window.clone()];
+        for captures in regex.captures_iter(haystack) {
+            let Some(whole) = captures.get(0) else { continue };
+            let secret = captures.name("secret").unwrap_or(whole);
+            let range = window.start + whole.start()..window.start + whole.end();
+            let secret = window.start + secret.start()..window.start + secret.end();
+            let name = captures.name("name").map(|m| &haystack[m.range()]);
+            if let Some(found) = accept(rule, data, range, secret, name) {
+                matches.push(found);
+                if matches.len() >= limits.max_matches {
+                    truncated = true;
+                    break 'windows;
                 }
             }
         }
@@ -193,7 +210,7 @@ pub fn scan_bytes(data: &[u8], limits: Limits) -> Scan {
 }
 
 /// Applies a rule's value checks to one regex match; `None` when the match is not a secret.
-fn accept(rule: &'static Rule, data: &[u8], mut range: Range<usize>, secret: Range<usize>) -> Option<Match> {
+fn accept(rule: &'static Rule, data: &[u8], mut range: Range<usize>, secret: Range<usize>, name: Option<&[u8]>) -> Option<Match> {
     let value = &data[secret.clone()];
     let before = secret.start.checked_sub(1).map(|i| data[i]);
     let after = data.get(secret.end).copied();
@@ -236,7 +253,12 @@ fn accept(rule: &'static Rule, data: &[u8], mut range: Range<usize>, secret: Ran
                 return None;
             }
         }
-        RuleKind::Assignment | RuleKind::Generic | RuleKind::CredentialFile => {}
+        RuleKind::Generic => {
+            if name.is_some_and(validate::names_something_else) {
+                return None;
+            }
+        }
+        RuleKind::Assignment | RuleKind::CredentialFile => {}
     }
     let text = String::from_utf8_lossy(value);
     // Hashes in credential files contain `$` (`$apr1$`, `$2y$`): not a reference there.
@@ -270,7 +292,7 @@ fn resolve_overlaps(mut matches: Vec<Match>) -> Vec<Match> {
         let order = RULES.iter().position(|r| std::ptr::eq(r, m.rule)).unwrap_or(usize::MAX);
         (generic, order)
     };
-    matches.sort_by_key(|m| rank(m));
+    matches.sort_by_cached_key(rank);
     let mut kept: Vec<Match> = Vec::with_capacity(matches.len());
     for candidate in matches {
         let overlaps = kept.iter().any(|k| k.secret.start < candidate.secret.end && candidate.secret.start < k.secret.end);

@@ -369,7 +369,8 @@ pub static RULES: &[Rule] = &[
         family: "npm",
         description: "an npm registry token in .npmrc",
         keywords: &["_authtoken", "_auth=", "_password="],
-        pattern: r"(?i)(?:_authToken|_auth|_password)\s*=\s*(?P<secret>[^\s$\x22'{}]{16,512})",
+        // `//host/:_authToken=...`, or `_auth=` / `_password=` at the start of a line.
+        pattern: r"(?im)(?:^\s*|:)(?:_authToken|_auth|_password)\s*=\s*(?P<secret>[^\s$\x22'{}]{16,512})",
         kind: RuleKind::CredentialFile,
         min_entropy: 3.0,
         reach: 0,
@@ -391,7 +392,7 @@ pub static RULES: &[Rule] = &[
         "packagist",
         "a Private Packagist token",
         &["packagist_"],
-        r"packagist_[ou][ru]t_[a-f0-9]{68}",
+        r"packagist_[ou][ru]t_[a-fA-F0-9]{68}",
     ),
     token("artifactory-api-key", "jfrog", "a JFrog Artifactory API key", &["akcp"], r"AKCp[A-Za-z0-9]{69}"),
     token(
@@ -421,6 +422,20 @@ pub static RULES: &[Rule] = &[
         "a registry identity token in Docker's config.json",
         &["identitytoken"],
         r#""identitytoken"\s*:\s*"(?P<secret>[^"\s]{16,4096})""#,
+    ),
+    file_line(
+        "kubernetes-dockerconfig-secret",
+        "docker",
+        "registry credentials in a Kubernetes Secret (.dockerconfigjson)",
+        &[".dockerconfigjson", ".dockercfg"],
+        r#"\.docker(?:configjson|cfg)["']?\s*:\s*["']?(?P<secret>[A-Za-z0-9+/]{8,}={0,2})"#,
+    ),
+    token(
+        "symfony-default-secret",
+        "symfony",
+        "Symfony's published default secret (anyone can forge signed data)",
+        &["thistokenisnotsosecret", "thisezplatformtokenisnotsosecret"],
+        r"ThisTokenIsNotSoSecretChangeIt|ThisEzPlatformTokenIsNotSoSecret_PleaseChangeIt",
     ),
     token("heroku-api-key-v2", "heroku", "a Heroku API key", &["hrku-"], r"HRKU-AA[0-9A-Za-z_\-]{58}"),
     assigned("heroku-api-key", "heroku", "a Heroku API key", &["heroku"], assign!(r"heroku", r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"), 3.0),
@@ -574,7 +589,9 @@ pub static RULES: &[Rule] = &[
         "openai",
         "an OpenAI API key",
         &["t3blbkfj"],
-        r"sk-(?:(?:proj|svcacct|admin)-|service-[A-Za-z0-9\-]{1,40}-)?[A-Za-z0-9_\-]{20,74}T3BlbkFJ[A-Za-z0-9_\-]{20,74}",
+        // Every OpenAI key carries the base64 of "OpenAI" (T3BlbkFJ) in its middle; the legacy form has
+        // no dashes before it (which keeps `sk-ant-…` and `sk-or-v1-…` out).
+        r"sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{20,74}|service-[A-Za-z0-9\-]{1,40}-[A-Za-z0-9_\-]{20,74}|[A-Za-z0-9]{20,48})T3BlbkFJ[A-Za-z0-9_\-]{20,74}",
     ),
     token("openai-ephemeral-key", "openai", "an OpenAI realtime client secret", &["ek_"], r"ek_[0-9a-f]{32}"),
     token("anthropic-api-key", "anthropic", "an Anthropic API key", &["sk-ant-"], r"sk-ant-(?:api|admin|sid|oat)[0-9]{2}-[A-Za-z0-9_\-]{40,300}"),

@@ -182,6 +182,13 @@ pub fn is_plausible_generic_value(secret: &[u8]) -> bool {
     !(is_path || is_code || is_identifier)
 }
 
+/// Key names that end in a secret word but hold something about the secret, not the secret:
+/// `hashed_secret` (a digest), `token_type`, `password_hash`.
+pub fn names_something_else(name: &[u8]) -> bool {
+    let lower = String::from_utf8_lossy(name).to_ascii_lowercase();
+    ["hash", "digest", "checksum", "sha1", "sha256", "md5", "fingerprint", "salt"].iter().any(|w| lower.contains(w))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
