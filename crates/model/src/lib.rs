@@ -6,6 +6,7 @@ mod checklist;
 mod compose;
 mod container;
 mod finding;
+mod image_content;
 mod redact;
 mod report;
 mod rule;
@@ -15,10 +16,11 @@ pub use checklist::{ChecklistAnswer, ChecklistItem, ChecklistStatus, CHECKLIST};
 pub use compose::{ComposeNetwork, ComposeProject, ComposeResource, ComposeService, ComposeVolume, ResourceSource};
 pub use container::*;
 pub use finding::{Finding, Location};
+pub use image_content::{HiddenFile, HistoryStep, ImageContent, ImageFile, ImageFileKind, OsRelease};
 pub use redact::redact;
 pub use report::{InputError, Notice, Report, Summary, Tool, SCHEMA_VERSION};
 pub use snapshot::{
-    CollectorNote, ContainerFacts, DaemonConfig, DaemonFacts, EngineEndpoint, HostFacts, ImageFacts, NetworkFacts, Setting, Snapshot,
+    CollectorNote, ContainerFacts, DaemonConfig, DaemonFacts, EngineEndpoint, HostFacts, HostFile, ImageFacts, NetworkFacts, Setting, Snapshot,
     SocketFacts, VolumeFacts, SNAPSHOT_VERSION,
 };
 pub use rule::{Category, RuleDocs, RuleMeta, Severity, Target};

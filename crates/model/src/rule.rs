@@ -109,6 +109,8 @@ pub enum Target {
     Compose,
     /// A collected engine snapshot (crates/engine): the daemon, its configuration, the host.
     Engine,
+    /// An image's config and content, read from its layers (crates/image).
+    Image,
 }
 
 impl Target {
@@ -118,6 +120,7 @@ impl Target {
             Target::Container => "container",
             Target::Compose => "compose",
             Target::Engine => "engine",
+            Target::Image => "image",
         }
     }
 }

@@ -46,6 +46,8 @@ fn fence_language(m: &RuleMeta) -> &'static str {
         rampart_model::Target::Compose => "yaml",
         // Engine rules' examples are daemon.json snippets or dockerd flags.
         rampart_model::Target::Engine => "json",
+        // Image rules' examples are the Dockerfile lines that put the problem in the image.
+        rampart_model::Target::Image => "dockerfile",
     }
 }
 

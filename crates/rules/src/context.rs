@@ -1,7 +1,7 @@
 //! What a rule sees (the facts and the user's settings) and where it reports.
 
 use rampart_dockerfile::{Dockerfile, Span};
-use rampart_model::{ComposeProject, ContainerSpec, Finding, Location, Origin, RuleMeta, Snapshot, Sourced};
+use rampart_model::{ComposeProject, ContainerSpec, Finding, ImageContent, Location, Origin, RuleMeta, Snapshot, Sourced};
 
 /// User settings that change what some rules consider a problem (from `rampart.toml`).
 #[derive(Debug, Clone, Default)]
@@ -33,6 +33,12 @@ pub struct ProjectContext<'a> {
 /// A collected engine snapshot, for daemon and host rules.
 pub struct SnapshotContext<'a> {
     pub snapshot: &'a Snapshot,
+    pub settings: &'a Settings,
+}
+
+/// What was read from one image (a `docker save` tar, an OCI layout, a root file system).
+pub struct ImageContext<'a> {
+    pub image: &'a ImageContent,
     pub settings: &'a Settings,
 }
 
@@ -81,6 +87,13 @@ impl<'a> Sink<'a> {
     /// Reports a finding about `object` (`daemon`, `host:/etc/docker/daemon.json`).
     pub fn report_object(&mut self, object: &str, message: impl Into<String>) -> &mut Finding {
         self.push(object_location(object, None), message.into())
+    }
+
+    /// Reports a finding about a file inside the image named `object` (`image:app:1`). The
+    /// object is `image:app:1:/usr/bin/sudo`: the location's `path` means a file on the
+    /// scanning machine (SARIF makes it a link), which an in-image path is not.
+    pub fn report_image_file(&mut self, object: &str, path: &str, message: impl Into<String>) -> &mut Finding {
+        self.push(object_location(&format!("{object}:{path}"), None), message.into())
     }
 
     /// A sink for compose project rules.

@@ -13,9 +13,10 @@ pub mod engine_releases;
 pub mod image;
 mod context;
 pub mod helpers;
+pub mod image_content;
 pub mod secrets;
 
-pub use context::{ContainerContext, DockerfileContext, ProjectContext, Settings, Sink, SnapshotContext};
+pub use context::{ContainerContext, DockerfileContext, ImageContext, ProjectContext, Settings, Sink, SnapshotContext};
 pub use rampart_model::{Category, Finding, Location, RuleDocs, RuleMeta, Severity, Target};
 
 /// A rule: its metadata and its check.
@@ -33,13 +34,16 @@ pub enum Check {
     Project(fn(&ProjectContext<'_>, &mut Sink<'_>)),
     /// Over a collected engine snapshot: the daemon's configuration and the host.
     Snapshot(fn(&SnapshotContext<'_>, &mut Sink<'_>)),
+    /// Over what was read from an image: its config, history and final file system.
+    Image(fn(&ImageContext<'_>, &mut Sink<'_>)),
 }
 
 /// What rule files import.
 pub(crate) mod prelude {
     pub use crate::helpers;
     pub use crate::container;
-    pub use crate::{Check, ContainerContext, DockerfileContext, ProjectContext, Rule, Sink, SnapshotContext};
+    pub use crate::{Check, ContainerContext, DockerfileContext, ImageContext, ProjectContext, Rule, Sink, SnapshotContext};
+    pub use rampart_model::{ImageFile, ImageFileKind};
     pub use rampart_model::{NetworkMode, RestartPolicy, SecurityOpt};
     pub use rampart_dockerfile::{
         BaseRef, Command, CommandForm, Dockerfile, Instruction, Joiner, Kind, ShellScript, Span, Stage,
@@ -103,6 +107,18 @@ pub fn check_snapshot<'r>(cx: &SnapshotContext<'_>, rules: impl IntoIterator<Ite
     for rule in rules {
         let Check::Snapshot(check) = rule.check else { continue };
         let mut sink = Sink::for_object(&rule.meta, "daemon");
+        check(cx, &mut sink);
+        findings.extend(sink.into_findings());
+    }
+    findings
+}
+
+/// Runs every image rule in `rules` over `cx`; findings name the image object.
+pub fn check_image<'r>(cx: &ImageContext<'_>, rules: impl IntoIterator<Item = &'r Rule>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in rules {
+        let Check::Image(check) = rule.check else { continue };
+        let mut sink = Sink::for_object(&rule.meta, &cx.image.object);
         check(cx, &mut sink);
         findings.extend(sink.into_findings());
     }

@@ -19,8 +19,8 @@
 
 use rampart_dockerfile::{parse, Dockerfile, ParseLimits};
 use rampart_rules::{
-    check_container, check_dockerfile, check_project, check_snapshot, ContainerContext, DockerfileContext, ProjectContext,
-    Rule, Settings, SnapshotContext, Target, RULES,
+    check_container, check_dockerfile, check_image, check_project, check_snapshot, ContainerContext, DockerfileContext,
+    ImageContext, ProjectContext, Rule, Settings, SnapshotContext, Target, RULES,
 };
 use rampart_runargs::{find_run_commands, SourceKind};
 use std::collections::BTreeSet;
@@ -88,6 +88,10 @@ fn every_rule_passes_its_fixtures() {
         }
         for path in &files {
             let file_name = name(path);
+            if file_name.ends_with(".json") && rule.meta.target == Target::Image {
+                check_image_fixture(rule, path, &settings, &mut failures);
+                continue;
+            }
             if file_name.ends_with(".json") {
                 check_snapshot_fixture(rule, path, &settings, &mut failures);
                 continue;
@@ -271,6 +275,50 @@ fn fixture_settings(df: &Dockerfile, defaults: &Settings) -> Settings {
 }
 
 /// A snapshot fixture: the objects the rule flags must be exactly the file's `expect` list.
+/// An image rule's fixture: `ImageContent` JSON (only the parts the rule reads) with an extra
+/// `"expect"` list: the in-image paths of findings about a file (object `image:x:/path`),
+/// `"image"` for findings about the image as a whole.
+fn check_image_fixture(rule: &Rule, path: &Path, settings: &Settings, failures: &mut Vec<String>) {
+    let code = rule.meta.code;
+    let file_name = name(path);
+    let text = std::fs::read_to_string(path).unwrap();
+    let (image, expect) = match (
+        serde_json::from_str::<rampart_model::ImageContent>(&text),
+        serde_json::from_str::<serde_json::Value>(&text),
+    ) {
+        (Ok(image), Ok(raw)) => (image, raw["expect"].as_array().cloned().unwrap_or_default()),
+        (Err(e), _) | (_, Err(e)) => {
+            failures.push(format!("{code}/{file_name}: not image content: {e}"));
+            return;
+        }
+    };
+    let findings = check_image(&ImageContext { image: &image, settings }, [rule]);
+    let got: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            let object = f.location.object.clone().unwrap_or_default();
+            match object.strip_prefix(&image.object).and_then(|rest| rest.strip_prefix(':')) {
+                Some(path) => path.to_string(),
+                None if object == image.object => "image".to_string(),
+                None => format!("unexpected object {object}"),
+            }
+        })
+        .collect();
+    let want: Vec<String> = expect.iter().filter_map(|o| o.as_str().map(str::to_string)).collect();
+    if file_name.starts_with("positive") {
+        if want.is_empty() {
+            failures.push(format!("{code}/{file_name}: positive fixture has no \"expect\" list"));
+        }
+        if got != want {
+            failures.push(format!("{code}/{file_name}: flagged {got:?}, expected {want:?}"));
+        }
+        let rendered = rampart_report::render_plain(&findings, |_| None);
+        insta::assert_snapshot!(format!("{code}_{}", file_name.replace('.', "_")), rendered);
+    } else if !got.is_empty() {
+        failures.push(format!("{code}/{file_name}: negative fixture flagged {got:?}"));
+    }
+}
+
 fn check_snapshot_fixture(rule: &Rule, path: &Path, settings: &Settings, failures: &mut Vec<String>) {
     let code = rule.meta.code;
     let file_name = name(path);

@@ -1,0 +1,98 @@
+//! What rampart read from an image itself (its config and its layers, from a `docker save` tar,
+//! an OCI layout or a root file system): the facts the image rules judge. Collected by
+//! crates/image; plain data, so every image rule is tested from a small JSON fixture.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImageContent {
+    /// How findings name the image: `image:<tag>` or `image:<path>`.
+    pub object: String,
+    /// The date the image was checked (`YYYY-MM-DD`): rules judge end-of-life dates against it
+    /// rather than reading the clock.
+    pub checked_on: String,
+    /// False for a root file system directory: there is no config, so config rules say nothing.
+    pub has_config: bool,
+    /// Config.User; empty means root.
+    pub user: String,
+    pub env: Vec<String>,
+    pub labels: BTreeMap<String, String>,
+    /// `22/tcp`, `53/udp`, as the config lists them.
+    pub exposed_ports: Vec<String>,
+    /// Config.Healthcheck.Test; empty when the image defines none, `["NONE"]` when disabled.
+    pub healthcheck: Vec<String>,
+    /// Every history step, oldest first.
+    pub history: Vec<HistoryStep>,
+    /// `/etc/os-release` (or `/usr/lib/os-release`) of the final file system.
+    pub os: Option<OsRelease>,
+    /// Entries of the final file system (regular files, directories, links).
+    pub files: Vec<ImageFile>,
+    /// Files a layer added and a later layer deleted or replaced: gone from containers, still
+    /// in the image.
+    pub hidden: Vec<HiddenFile>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HistoryStep {
+    pub created_by: String,
+    /// The layer it made (index, base first); `None` for steps that made none (ENV, LABEL).
+    pub layer: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OsRelease {
+    /// `ID`: `debian`, `ubuntu`, `alpine`, `rhel`, `rocky`, `almalinux`, `amzn`, ...
+    pub id: String,
+    /// `VERSION_ID`: `12`, `22.04`, `3.19.1`, `9.3`, `2023`.
+    pub version_id: String,
+    pub pretty_name: String,
+    /// The layer the file came from.
+    pub layer: usize,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImageFileKind {
+    #[default]
+    File,
+    Dir,
+    Symlink,
+    Hardlink,
+    Special,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImageFile {
+    /// Absolute path in the image: `/usr/bin/sudo`.
+    pub path: String,
+    pub kind: ImageFileKind,
+    /// Permission bits with setuid, setgid and sticky (`0o7777`).
+    pub mode: u32,
+    pub uid: u64,
+    pub size: u64,
+    /// The layer that wrote it last.
+    pub layer: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HiddenFile {
+    pub path: String,
+    pub size: u64,
+    pub added_in: usize,
+    pub hidden_in: usize,
+    /// The history command of the layer that added it, when history lines up with layers.
+    pub added_by: Option<String>,
+}
+
+impl ImageContent {
+    /// The file at `path` (absolute), if the final file system has it.
+    pub fn file(&self, path: &str) -> Option<&ImageFile> {
+        self.files.iter().find(|f| f.path == path)
+    }
+}

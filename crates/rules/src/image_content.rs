@@ -1,0 +1,152 @@
+//! Queries over what was read from an image (`ImageContent`), shared by the IMG rules that
+//! judge an image's own files and history, and the end-of-life table of base distributions.
+
+use rampart_model::{ImageContent, ImageFile, ImageFileKind};
+
+/// The history command of the step that made `layer`, for evidence.
+pub fn layer_command(image: &ImageContent, layer: usize) -> Option<&str> {
+    image.history.iter().find(|step| step.layer == Some(layer)).map(|step| step.created_by.as_str())
+}
+
+/// `path (layer N: <command>)`, shortened, for messages and evidence.
+pub fn describe_file(image: &ImageContent, file: &ImageFile) -> String {
+    match layer_command(image, file.layer) {
+        Some(command) => format!("{} (layer {}: {})", file.path, file.layer, shorten(command, 80)),
+        None => format!("{} (layer {})", file.path, file.layer),
+    }
+}
+
+/// The first `max` characters of `text`, with an ellipsis when cut.
+pub fn shorten(text: &str, max: usize) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// Executables (regular files or links) at any of `paths`.
+pub fn executables<'a>(image: &'a ImageContent, paths: &'a [&str]) -> impl Iterator<Item = &'a ImageFile> + 'a {
+    image.files.iter().filter(move |f| f.kind != ImageFileKind::Dir && paths.contains(&f.path.as_str()))
+}
+
+/// Regular files under `dir` (absolute, no trailing slash).
+pub fn files_under<'a>(image: &'a ImageContent, dir: &'a str) -> impl Iterator<Item = &'a ImageFile> + 'a {
+    image.files.iter().filter(move |f| {
+        f.kind == ImageFileKind::File && f.path.len() > dir.len() + 1 && f.path.starts_with(dir) && f.path.as_bytes()[dir.len()] == b'/'
+    })
+}
+
+/// The shell text a history step ran, when it was a RUN: `/bin/sh -c apt-get …` (classic
+/// builder), `RUN /bin/sh -c …` / `|2 A=b /bin/sh -c …` (BuildKit). `#(nop)` steps are not.
+pub fn history_shell_text(created_by: &str) -> Option<&str> {
+    let mut text = created_by.trim();
+    text = text.strip_prefix("RUN ").unwrap_or(text);
+    if let Some(rest) = text.strip_prefix('|') {
+        // `|N NAME=value … /bin/sh -c …`: build arguments before the command.
+        let at = rest.find("/bin/sh -c ")?;
+        text = &rest[at..];
+    }
+    let script = text.strip_prefix("/bin/sh -c ")?.trim_start();
+    (!script.starts_with("#(nop)")).then_some(script)
+}
+
+/// End of security support for a distribution release: (ID, version, date, what the date is).
+/// Data, not code: checked against the distributions' own pages in November 2026 (Debian: end
+/// of LTS; Ubuntu: end of standard support, not ESM; Alpine: end of the main repository's
+/// security fixes; RHEL and rebuilds: end of maintenance support; Amazon Linux: end of support).
+/// Update it when a release ends; a release not listed is never flagged.
+pub const OS_END_OF_LIFE: &[(&str, &str, &str)] = &[
+    ("debian", "7", "2018-05-31"),
+    ("debian", "8", "2020-06-30"),
+    ("debian", "9", "2022-06-30"),
+    ("debian", "10", "2024-06-30"),
+    ("debian", "11", "2026-08-31"),
+    ("debian", "12", "2028-06-30"),
+    ("debian", "13", "2030-06-30"),
+    ("ubuntu", "14.04", "2019-04-30"),
+    ("ubuntu", "16.04", "2021-04-30"),
+    ("ubuntu", "18.04", "2023-05-31"),
+    ("ubuntu", "20.04", "2025-05-31"),
+    ("ubuntu", "22.04", "2027-06-01"),
+    ("ubuntu", "23.04", "2024-01-25"),
+    ("ubuntu", "23.10", "2024-07-11"),
+    ("ubuntu", "24.04", "2029-05-31"),
+    ("ubuntu", "24.10", "2025-07-10"),
+    ("ubuntu", "25.04", "2026-01-15"),
+    ("ubuntu", "25.10", "2026-07-09"),
+    ("alpine", "3.12", "2022-05-01"),
+    ("alpine", "3.13", "2022-11-01"),
+    ("alpine", "3.14", "2023-05-01"),
+    ("alpine", "3.15", "2023-11-01"),
+    ("alpine", "3.16", "2024-05-23"),
+    ("alpine", "3.17", "2024-11-22"),
+    ("alpine", "3.18", "2025-05-09"),
+    ("alpine", "3.19", "2025-11-01"),
+    ("alpine", "3.20", "2026-04-01"),
+    ("alpine", "3.21", "2026-11-01"),
+    ("alpine", "3.22", "2027-05-01"),
+    ("alpine", "3.23", "2027-11-01"),
+    ("rhel", "7", "2024-06-30"),
+    ("rhel", "8", "2029-05-31"),
+    ("rhel", "9", "2032-05-31"),
+    ("centos", "7", "2024-06-30"),
+    ("centos", "8", "2021-12-31"),
+    ("rocky", "8", "2029-05-31"),
+    ("rocky", "9", "2032-05-31"),
+    ("almalinux", "8", "2029-05-31"),
+    ("almalinux", "9", "2032-05-31"),
+    ("amzn", "2018.03", "2023-12-31"),
+    ("amzn", "2", "2026-06-30"),
+    ("amzn", "2023", "2029-06-30"),
+];
+
+/// The release key `VERSION_ID` falls under: Alpine and Ubuntu by major.minor (`3.19.1` ->
+/// `3.19`), RHEL and its rebuilds by major (`9.3` -> `9`), the others as given.
+pub fn release_key<'a>(id: &str, version_id: &'a str) -> &'a str {
+    let version_id = version_id.trim();
+    match id {
+        "alpine" | "ubuntu" => match version_id.match_indices('.').nth(1) {
+            Some((second_dot, _)) => &version_id[..second_dot],
+            None => version_id,
+        },
+        "rhel" | "centos" | "rocky" | "almalinux" | "debian" => version_id.split('.').next().unwrap_or(version_id),
+        _ => version_id,
+    }
+}
+
+/// The end-of-life date of this release, if the table knows it.
+pub fn end_of_life(id: &str, version_id: &str) -> Option<&'static str> {
+    let key = release_key(id, version_id);
+    OS_END_OF_LIFE.iter().find(|(i, v, _)| *i == id && *v == key).map(|(_, _, date)| *date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn release_keys_and_dates() {
+        assert_eq!(release_key("alpine", "3.19.1"), "3.19");
+        assert_eq!(release_key("rocky", "9.3"), "9");
+        assert_eq!(release_key("debian", "12"), "12");
+        assert_eq!(end_of_life("ubuntu", "18.04"), Some("2023-05-31"));
+        assert_eq!(end_of_life("amzn", "2"), Some("2026-06-30"));
+        assert_eq!(end_of_life("debian", "99"), None);
+        // The table is well formed: ISO dates, no release listed twice.
+        let mut seen = std::collections::HashSet::new();
+        for (id, version, date) in OS_END_OF_LIFE {
+            assert!(seen.insert((id, version)), "{id} {version} twice");
+            assert!(date.len() == 10 && date.as_bytes()[4] == b'-' && date.as_bytes()[7] == b'-', "{date}");
+        }
+    }
+
+    #[test]
+    fn history_shell_text_of_both_builders() {
+        assert_eq!(history_shell_text("/bin/sh -c apt-get update"), Some("apt-get update"));
+        assert_eq!(history_shell_text("/bin/sh -c #(nop)  ENV A=b"), None);
+        assert_eq!(history_shell_text("RUN /bin/sh -c curl x | sh # buildkit"), Some("curl x | sh # buildkit"));
+        assert_eq!(history_shell_text("|1 TOKEN=x /bin/sh -c make"), Some("make"));
+        assert_eq!(history_shell_text("COPY . . # buildkit"), None);
+    }
+}
