@@ -29,11 +29,12 @@ pub const RULE: Rule = Rule {
             ],
             peer_notes: "Like DL3009, only `update` (what writes the lists) triggers it, and only in the final stage \
                          and the stages it is built FROM: a build stage's lists never reach the image. Not flagged, \
-                         where DL3009 flags: a removal written differently from exactly `rm -rf \
+                         where DL3009 flags: apt 3's `apt-get dist-clean`, which removes the lists and which the \
+                         Debian trixie images use; a removal written differently from exactly `rm -rf \
                          /var/lib/apt/lists/*` (`rm -fr /var/lib/apt/lists`, `rm -rf /var/lib/apt`, `find \
-                         /var/lib/apt/lists -delete`, and apt 3's `apt-get dist-clean`, which the Debian trixie images use); the lists on a cache or tmpfs mount of \
-                         /var/lib/apt/lists or a directory above it. Flagged, where DL3009 is silent: a removal that \
-                         comes before the update in the same RUN.",
+                         /var/lib/apt/lists -delete`); the lists on a cache or tmpfs mount of /var/lib/apt/lists or \
+                         a directory above it. Flagged, where DL3009 is silent: a removal that comes before the \
+                         update in the same RUN, and updates in `RUN <<EOF` heredoc scripts and `sh -c` strings.",
         },
     },
     check: Check::Dockerfile(check),

@@ -30,8 +30,8 @@ pub const RULE: Rule = Rule {
             references: &["https://github.com/hadolint/hadolint/wiki/DL3008"],
             peer_notes: "Not flagged, where DL3008 flags: a variable whose value is unknown (DL3008 \
                          flags every `$VAR` as unpinned, even one whose value pins its packages). Also \
-                         flagged, where DL3008 only reads `apt-get`: `apt install`, and installs inside \
-                         `su -c` or `sudo bash -c` strings.",
+                         flagged, where DL3008 only reads `apt-get`: `apt install`, and installs in `RUN \
+                         <<EOF` heredoc scripts and inside `su -c` or `sudo bash -c` strings.",
         },
     },
     check: Check::Dockerfile(check),

@@ -30,9 +30,11 @@ pub const RULE: Rule = Rule {
             references: &["https://github.com/hadolint/hadolint/wiki/DL3040", "https://avd.aquasec.com/misconfig/ds019"],
             peer_notes: "Not flagged, where DL3040 flags: dnf in a build stage the final image does not build on; a \
                          clean-up written as `yum clean all` or `rm -rf /var/cache/dnf` (DL3040 only knows dnf5's \
-                         directory); a cache or tmpfs mount on /var/cache/dnf or /var/cache/yum. On the corpus, DL3040 \
-                         also flags RUNs that do end with `microdnf -y clean all` after their last install; the order \
-                         of the commands is what counts here.",
+                         directory); a cache or tmpfs mount on /var/cache/dnf or /var/cache/yum; and a RUN that does \
+                         end with `dnf clean all` (or `microdnf clean all`) after its last install but has an `rm \
+                         -rf` of any other path before the install: hadolint 2.15 then reports DL3040 anyway (`rm \
+                         -rf /tmp/x.rpm && dnf install -y a-1 && dnf clean all` is flagged there, measured). The \
+                         order of the commands is what counts here.",
         },
     },
     check: Check::Dockerfile(check),

@@ -26,9 +26,11 @@ pub const RULE: Rule = Rule {
                 "https://docs.docker.com/reference/dockerfile/#shell-and-exec-form",
                 "https://github.com/hadolint/hadolint/wiki/DL3025",
             ],
-            peer_notes: "Not flagged, where DL3025 flags: a shell form starting with `exec` (the shell replaces itself \
-                         with the process, which then gets the signals), stages whose SHELL is PowerShell or cmd, and \
-                         `HEALTHCHECK CMD` in shell form, which is not PID 1 and receives no stop signal.",
+            peer_notes: "Not flagged, where DL3025 flags: a shell form starting with `exec` (the shell replaces \
+                         itself with the process, which then gets the signals), stages whose SHELL is PowerShell or \
+                         cmd, `HEALTHCHECK CMD` in shell form, which is not PID 1 and receives no stop signal, and a \
+                         valid JSON array that DL3025 misreads as shell form (hadolint 2.15 does so for an escaped \
+                         backslash before an escaped quote, `[\"/a\\\\\\\"b\"]`).",
         },
     },
     check: Check::Dockerfile(check),
