@@ -2,3 +2,10 @@
 //! against them, and the SQLite advisory store.
 
 pub mod version;
+pub mod cvss;
+pub mod matcher;
+pub mod osv;
+
+pub use cvss::Level;
+pub use matcher::{evaluate, match_package, Package, Verdict, Vulnerability};
+pub use osv::Record;
