@@ -8,6 +8,7 @@
 //! Pure: no I/O. Callers decide which paths to scan (test fixtures, vendored code) and how to
 //! report; findings carry byte ranges and a redacted form, never the secret whole.
 
+pub mod paths;
 mod rules;
 pub mod validate;
 
