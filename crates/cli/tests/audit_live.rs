@@ -468,6 +468,8 @@ fn the_daemon_settings_are_judged_with_their_evidence() {
         let argv = host["dockerd_command_line"].to_string();
         assert!(argv.contains(socket), "{argv}");
         assert!(daemon_codes.contains("DMN006") && daemon_codes.contains("DMN007"), "{daemon_codes:?}");
+        // The data root's file system was compared with /'s.
+        assert!(host["data_root_separate"].is_boolean(), "{host}");
     } else {
         // Without the command line these stay unknown: no finding either way.
         assert!(!daemon_codes.contains("DMN006") && !daemon_codes.contains("DMN007"), "{daemon_codes:?}");

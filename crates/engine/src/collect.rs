@@ -245,7 +245,8 @@ async fn collect_async(options: &CollectOptions) -> Result<Snapshot, EngineError
     // Host facts only make sense for an engine on this machine.
     if snapshot.engine.local {
         let socket = endpoint.host.trim_start_matches("unix://");
-        let (facts, host_notes) = host::collect(socket);
+        let data_root = snapshot.daemon.as_ref().map(|d| d.docker_root_dir.as_str());
+        let (facts, host_notes) = host::collect(socket, data_root);
         snapshot.host = facts;
         snapshot.notes.extend(host_notes);
     } else {

@@ -2,8 +2,8 @@
 //! the dockerd serving this socket (its command line, from /proc) and its daemon.json, and
 //! runtime monitors. Each fact that cannot be read is left unknown with a note.
 
-use rampart_model::{CollectorNote, HostFacts, SocketFacts};
-use std::os::unix::fs::MetadataExt;
+use rampart_model::{CollectorNote, HostFacts, HostFile, SocketFacts};
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
 const DEFAULT_DAEMON_JSON: &str = "/etc/docker/daemon.json";
@@ -13,7 +13,7 @@ const ENGINE_PACKAGES: &[&str] = &["docker.io", "docker-ce", "moby-engine", "run
 /// Process names of runtime security monitors.
 const RUNTIME_MONITORS: &[&str] = &["falco", "tetragon", "tracee", "sysdig", "dragent", "sysdig-agent"];
 
-pub fn collect(socket: &str) -> (HostFacts, Vec<CollectorNote>) {
+pub fn collect(socket: &str, data_root: Option<&str>) -> (HostFacts, Vec<CollectorNote>) {
     let mut notes = Vec::new();
     let mut note = |collector: &str, message: String| notes.push(CollectorNote { collector: collector.into(), message });
     let mut facts = HostFacts::default();
@@ -55,6 +55,14 @@ pub fn collect(socket: &str) -> (HostFacts, Vec<CollectorNote>) {
         Err(e) => note("host.dockerd", format!("cannot read /proc: {e}")),
     }
 
+    facts.files = engine_files(&facts, &passwd_file, group_file.as_deref().unwrap_or_default());
+    match data_root.filter(|d| !d.is_empty()) {
+        Some(root) => match (std::fs::metadata(root), std::fs::metadata("/")) {
+            (Ok(data), Ok(system)) => facts.data_root_separate = Some(data.dev() != system.dev()),
+            (Err(e), _) | (_, Err(e)) => note("host.data_root", format!("cannot stat {root}: {e}")),
+        },
+        None => note("host.data_root", "the data root is unknown (/info could not be read)".into()),
+    }
     match std::fs::read_to_string(DPKG_STATUS) {
         Ok(status) => facts.packages = Some(engine_packages(&status)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -141,6 +149,64 @@ pub(crate) fn flag_values(argv: &[String], names: &[&str]) -> Vec<String> {
         }
     }
     values
+}
+
+/// The engine's files the CIS benchmark (section 3) wants root-owned and tight, as far as they
+/// exist: systemd units, configuration, TLS material named by the daemon, registry
+/// certificates, the containerd socket.
+fn engine_files(facts: &HostFacts, passwd: &str, groups: &str) -> Vec<HostFile> {
+    let mut candidates: Vec<(String, &str)> = Vec::new();
+    for dir in ["/etc/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system"] {
+        for unit in ["docker.service", "docker.socket", "containerd.service"] {
+            candidates.push((format!("{dir}/{unit}"), "unit"));
+        }
+    }
+    candidates.push(("/etc/docker".into(), "directory"));
+    for config in ["/etc/default/docker", "/etc/sysconfig/docker", "/etc/containerd/config.toml"] {
+        candidates.push((config.into(), "config"));
+    }
+    if let Some(path) = &facts.daemon_json_path {
+        candidates.push((path.clone(), "config"));
+    }
+    // TLS material named on the command line or in daemon.json.
+    let json: Option<serde_json::Value> = facts.daemon_json.as_deref().and_then(|text| serde_json::from_str(text).ok());
+    for (flag, key, kind) in [("--tlscacert", "tlscacert", "tls-cert"), ("--tlscert", "tlscert", "tls-cert"), ("--tlskey", "tlskey", "tls-key")] {
+        let from_flags = facts.dockerd_command_line.as_deref().map(|argv| flag_values(argv, &[flag])).unwrap_or_default();
+        let from_json = json.as_ref().and_then(|j| j.get(key)).and_then(|v| v.as_str()).map(str::to_string);
+        for path in from_flags.into_iter().chain(from_json) {
+            candidates.push((path, kind));
+        }
+    }
+    // Registry certificates: /etc/docker/certs.d/<registry>/{ca.crt,client.cert,client.key}.
+    if let Ok(registries) = std::fs::read_dir("/etc/docker/certs.d") {
+        for registry in registries.filter_map(Result::ok) {
+            for file in std::fs::read_dir(registry.path()).into_iter().flatten().filter_map(Result::ok) {
+                let path = file.path().display().to_string();
+                let kind = if path.ends_with(".key") { "tls-key" } else { "tls-cert" };
+                candidates.push((path, kind));
+            }
+        }
+    }
+    candidates.push(("/run/containerd/containerd.sock".into(), "socket"));
+    let mut files = Vec::new();
+    for (path, kind) in candidates {
+        // Followed: units are often symlinks; one to /dev/null (a masked unit) is not a file.
+        let Ok(meta) = std::fs::metadata(&path) else { continue };
+        if meta.file_type().is_char_device() || meta.file_type().is_block_device() {
+            continue;
+        }
+        if files.iter().any(|f: &HostFile| f.path == path) {
+            continue;
+        }
+        files.push(HostFile {
+            path,
+            kind: kind.to_string(),
+            mode: meta.mode() & 0o7777,
+            owner: name_of(passwd, meta.uid()),
+            group: name_of(groups, meta.gid()),
+        });
+    }
+    files
 }
 
 /// The installed engine packages in a dpkg status file, `(name, version)`.

@@ -191,6 +191,15 @@ pub struct HostFacts {
     /// containerd, containerd.io), `(name, version)`; `None` when no package database was read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub packages: Option<Vec<(String, String)>>,
+    /// The engine's files on the host that the CIS benchmark wants root-owned and tight:
+    /// systemd units, /etc/docker, daemon.json, TLS material, the containerd socket.
+    /// Files that do not exist are not listed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<HostFile>,
+    /// True when the data root (`/info` DockerRootDir) is on its own file system, not the one
+    /// `/` is on; `None`: not examined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_root_separate: Option<bool>,
     /// Runtime monitors seen running (falco, tetragon, tracee, sysdig); `None`: could not look.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime_monitors: Option<Vec<String>>,
@@ -201,6 +210,19 @@ pub struct HostFacts {
 pub struct SocketFacts {
     pub path: String,
     /// Permission bits, e.g. 0o660.
+    pub mode: u32,
+    pub owner: String,
+    pub group: String,
+}
+
+/// One of the engine's files on the host, with its permissions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HostFile {
+    pub path: String,
+    /// `unit`, `directory`, `config`, `tls-cert`, `tls-key`, `socket`.
+    pub kind: String,
+    /// Permission bits, e.g. 0o644.
     pub mode: u32,
     pub owner: String,
     pub group: String,
