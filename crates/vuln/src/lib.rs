@@ -5,7 +5,9 @@ pub mod version;
 pub mod cvss;
 pub mod matcher;
 pub mod osv;
+pub mod store;
 
 pub use cvss::Level;
 pub use matcher::{evaluate, match_package, Package, Verdict, Vulnerability};
 pub use osv::Record;
+pub use store::{default_path, ArchiveLimits, ImportSummary, Status, Store, StoreError};
