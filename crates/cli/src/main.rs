@@ -3,6 +3,7 @@
 mod audit;
 mod check_run;
 mod color;
+mod db_cmd;
 mod rules_cmd;
 
 use clap::{Parser, Subcommand};
@@ -36,6 +37,8 @@ enum Commands {
     /// Check one `docker run` / `docker create` / `podman run` command line:
     /// `rampart check-run -- docker run --privileged nginx`.
     CheckRun(check_run::CheckRunArgs),
+    /// The vulnerability advisory database: import OSV records, show its status.
+    Db(db_cmd::DbArgs),
     /// List the rules, or show one rule's documentation.
     Rules {
         /// A rule code, name or peer alias (DKF001, sudo-in-run, DL3004).
@@ -82,6 +85,7 @@ fn main() -> ExitCode {
         Commands::Audit(args) => audit::run(args),
         Commands::Scan(args) => run_scan(args),
         Commands::CheckRun(args) => check_run::run(args),
+        Commands::Db(args) => db_cmd::run(args),
         Commands::Rules { rule, format } => rules_cmd::run(rule.as_deref(), &format),
     };
     match result {

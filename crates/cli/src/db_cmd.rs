@@ -1,0 +1,89 @@
+//! `rampart db import|status`: the advisory store.
+
+use clap::Subcommand;
+use rampart_vuln::{default_path, ArchiveLimits, Store};
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+#[derive(clap::Args)]
+pub struct DbArgs {
+    /// The advisory database file [default: $XDG_DATA_HOME/rampart/advisories.db].
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: DbCommand,
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// Import OSV JSON files, directories of them and OSV's per-ecosystem all.zip archives, in
+    /// one transaction: on any error the database keeps its previous contents.
+    Import {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// Show where the database is, how old it is and how many advisories it has per ecosystem.
+    Status {
+        /// Output format: tty or json.
+        #[arg(long, default_value = "tty", value_parser = ["tty", "json"])]
+        format: String,
+    },
+}
+
+pub fn run(args: DbArgs) -> anyhow::Result<u8> {
+    let path = args.db.unwrap_or_else(default_path);
+    match args.command {
+        DbCommand::Import { paths } => {
+            let mut store = Store::open(&path)?;
+            let summary = store.import(&paths, &ArchiveLimits::default())?;
+            let mut err = anstream::stderr();
+            for example in &summary.skipped_examples {
+                let _ = writeln!(err, "rampart: warning: skipped {example}");
+            }
+            let _ = writeln!(
+                std::io::stdout(),
+                "imported {} advisories into {} ({} withdrawn removed, {} documents skipped)",
+                summary.imported,
+                path.display(),
+                summary.withdrawn,
+                summary.skipped
+            );
+            Ok(0)
+        }
+        DbCommand::Status { format } => {
+            let store = Store::open_read_only(&path)?;
+            let status = store.status()?;
+            let now = SystemTime::now();
+            let age = status.age(now);
+            let warning = status.staleness_warning(now);
+            let mut out = std::io::stdout().lock();
+            if format == "json" {
+                let value = serde_json::json!({
+                    "path": status.path.display().to_string(),
+                    "updated_at": status.updated_at,
+                    "age_seconds": age.map(|a| a.as_secs()),
+                    "stale": warning.is_some(),
+                    "advisories": status.advisories,
+                    "per_ecosystem": status.per_ecosystem,
+                });
+                let _ = writeln!(out, "{}", serde_json::to_string_pretty(&value)?);
+            } else {
+                let _ = writeln!(out, "database:   {}", status.path.display());
+                let updated = match age {
+                    Some(age) => format!("{} days {} hours ago", age.as_secs() / 86_400, age.as_secs() % 86_400 / 3600),
+                    None => "never".to_string(),
+                };
+                let _ = writeln!(out, "updated:    {updated}");
+                let _ = writeln!(out, "advisories: {}", status.advisories);
+                for (ecosystem, count) in &status.per_ecosystem {
+                    let _ = writeln!(out, "  {ecosystem:<20} {count}");
+                }
+            }
+            if let Some(warning) = warning {
+                let _ = writeln!(anstream::stderr(), "rampart: warning: {warning}");
+            }
+            Ok(0)
+        }
+    }
+}
