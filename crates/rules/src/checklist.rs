@@ -197,7 +197,7 @@ mod tests {
     use rampart_model::{ContainerFacts, HostFacts, Location, SocketFacts};
 
     fn finding(code: &str, object: &str, checklist: &[u8], severity: Severity) -> Finding {
-        let meta = crate::find(code).map(|r| r.meta.clone()).expect("a known rule");
+        let meta = crate::find(code).map(|r| r.meta).expect("a known rule");
         let mut f = Finding::new(&meta, "x", Location { object: Some(object.into()), ..Location::default() });
         f.checklist = checklist.to_vec();
         f.severity = severity;
