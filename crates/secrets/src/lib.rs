@@ -15,7 +15,7 @@ pub mod validate;
 use std::ops::Range;
 use std::sync::{LazyLock, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::Regex;
 
 pub use rules::{rule, Rule, RuleKind, RULES};
@@ -119,6 +119,9 @@ static SCANNER: LazyLock<Scanner> = LazyLock::new(|| {
     let keywords = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
+        // A full DFA: one table lookup per byte. The keyword set is small (a few hundred bytes of
+        // patterns), so its memory is modest, and it is the fastest automaton on long inputs.
+        .kind(Some(AhoCorasickKind::DFA))
         .build(&keywords)
         .expect("the keyword table is small and valid");
     Scanner { keywords, keyword_rules, regexes: RULES.iter().map(|_| OnceLock::new()).collect() }
