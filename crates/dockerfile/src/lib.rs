@@ -8,6 +8,7 @@ mod lower;
 mod parse;
 pub mod shell;
 mod shell_parse;
+mod wrappers;
 
 pub use ast::*;
 pub use parse::{parse, ParseError, ParseLimits};

@@ -10,6 +10,8 @@
 
 use crate::ast::Span;
 use serde::Serialize;
+use std::borrow::Cow;
+use std::sync::OnceLock;
 
 /// How a command is joined to the one before it in its list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -65,10 +67,20 @@ impl Command {
     /// The program's base name: `/usr/bin/apt-get` -> `apt-get`.
     pub fn name(&self) -> &str {
         let program = self.program.value.as_str();
-        match program.rfind('/') {
+        // A plain backwards loop: program names are short, and rules ask for them very often.
+        match program.bytes().rposition(|b| b == b'/') {
             Some(slash) => &program[slash + 1..],
             None => program,
         }
+    }
+
+    /// The command as it runs, through wrappers: `sudo -u app apt-get install x`, `env
+    /// DEBIAN_FRONTEND=noninteractive apt-get ...`, `xargs chmod 644`, `timeout 30 make` and
+    /// `nice -n 5 make` are the wrapped commands (with the wrapper's span, and `env`'s
+    /// assignments moved to [`Command::env`]). Anything else, including `command -v apt-get` (a
+    /// lookup, not a run) and a wrapper with no command after it, is the command itself.
+    pub fn unwrapped(&self) -> Cow<'_, Command> {
+        crate::wrappers::unwrap(self)
     }
 
     /// The argument values.
@@ -169,6 +181,19 @@ pub struct Pipeline {
     pub commands: Vec<usize>,
 }
 
+/// What [`ShellScript::command_as_run`] has worked out. It follows from the commands, so it never
+/// makes two scripts different.
+#[derive(Debug, Clone, Default)]
+struct UnwrappedCache(OnceLock<Vec<Option<Command>>>);
+
+impl PartialEq for UnwrappedCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for UnwrappedCache {}
+
 /// Every simple command of a script, in source order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct ShellScript {
@@ -179,6 +204,10 @@ pub struct ShellScript {
     pub scopes: Vec<Scope>,
     /// Assignments that are statements of their own, in source order.
     pub assignments: Vec<Assignment>,
+    /// For each command, the command it runs through its wrappers when that is another one
+    /// (see [`Command::unwrapped`]); worked out once, on first use, since every rule asks.
+    #[serde(skip)]
+    unwrapped: UnwrappedCache,
     /// True when tree-sitter reported an ERROR or MISSING node somewhere; the commands found are
     /// still listed.
     pub has_errors: bool,
@@ -193,6 +222,20 @@ impl ShellScript {
     /// The commands of pipeline `pipeline`, in order.
     pub fn pipeline_commands(&self, pipeline: usize) -> impl Iterator<Item = &Command> {
         self.pipelines.get(pipeline).into_iter().flat_map(move |p| p.commands.iter().map(move |&i| &self.commands[i]))
+    }
+
+    /// Command `index` as it runs, through wrappers (see [`Command::unwrapped`]).
+    pub fn command_as_run(&self, index: usize) -> Option<&Command> {
+        let unwrapped = self.unwrapped.0.get_or_init(|| {
+            self.commands
+                .iter()
+                .map(|command| match command.unwrapped() {
+                    Cow::Owned(inner) => Some(inner),
+                    Cow::Borrowed(_) => None,
+                })
+                .collect()
+        });
+        unwrapped.get(index)?.as_ref().or_else(|| self.commands.get(index))
     }
 
     /// The kind of scope `scope` (a script with no scopes listed is all [`ScopeKind::Script`]).

@@ -513,66 +513,22 @@ fn scope_kind(kind: &str) -> ScopeKind {
     }
 }
 
-/// Programs that run the command in their arguments (`sudo bash -c '...'`), with their options
-/// that take a separate value, so that value is not read as the command.
-const WRAPPERS: &[(&str, &[&str])] = &[
-    ("sudo", &["-u", "--user", "-g", "--group", "-C", "-h", "--host", "-p", "--prompt", "-r", "-t", "-U", "-D", "-R", "-T"]),
-    ("doas", &["-u", "-C"]),
-    ("env", &["-u", "--unset", "-C", "--chdir", "-S"]),
-    ("nice", &["-n", "--adjustment"]),
-    ("nohup", &[]),
-    ("exec", &["-a"]),
-    ("command", &[]),
-    ("timeout", &["-s", "--signal", "-k", "--kill-after"]),
-    ("stdbuf", &["-i", "-o", "-e"]),
-    ("chroot", &["--userspec", "--groups"]),
-    ("gosu", &[]),
-    ("su-exec", &[]),
-];
-
 /// The index (into the command's arguments) of the script string a shell runs for `command`:
 /// `sh -c STRING`, the same behind a wrapper (`sudo -u app bash -c STRING`, `env X=1 sh -c
-/// STRING`), or `su [user] -c STRING` (su gives it to the user's shell).
+/// STRING`, see [`Command::unwrapped`]), or `su [user] -c STRING` (su gives it to the user's
+/// shell).
 fn shell_string_position(command: &Command) -> Option<usize> {
-    let values = || command.args.iter().map(|a| a.value.as_str());
-    if is_posix_shell(&command.program.value) {
-        return shell_script_argument(values());
-    }
     let base = program_base(&command.program.value);
     if base == "su" || base == "runuser" {
-        return values().position(|v| v == "-c" || v == "--command").map(|i| i + 1);
+        return command.args.iter().position(|a| a.value == "-c" || a.value == "--command").map(|i| i + 1);
     }
-    let (_, value_options) = WRAPPERS.iter().find(|(name, _)| *name == base)?;
-    // The wrapped program: the first argument that is not an option, an option's value or an
-    // `env`-style assignment (and for chroot, gosu and su-exec, not their own first operand).
-    let mut own_operands = usize::from(matches!(base.as_str(), "chroot" | "gosu" | "su-exec" | "timeout"));
-    let mut i = 0;
-    while i < command.args.len() {
-        let value = command.args[i].value.as_str();
-        if value == "--" {
-            i += 1;
-            break;
-        }
-        if value.starts_with('-') {
-            i += if value_options.contains(&value) { 2 } else { 1 };
-            continue;
-        }
-        if value.contains('=') && base == "env" {
-            i += 1;
-            continue;
-        }
-        if own_operands > 0 {
-            own_operands -= 1;
-            i += 1;
-            continue;
-        }
-        break;
-    }
-    let shell = command.args.get(i)?;
-    if !is_posix_shell(&shell.value) {
+    let run = command.unwrapped();
+    if !is_posix_shell(&run.program.value) {
         return None;
     }
-    shell_script_argument(values().skip(i + 1)).map(|position| position + i + 1)
+    let position = shell_script_argument(run.args.iter().map(|a| a.value.as_str()))?;
+    // A wrapped command's arguments are the last ones of its wrapper's.
+    Some(command.args.len() - run.args.len() + position)
 }
 
 /// The argument ranges of the commands `find` runs: for each `-exec`/`-execdir`/`-ok`/`-okdir`,
@@ -1059,6 +1015,7 @@ impl<'n> Walker<'_, '_, 'n> {
 
     fn heredoc_body(&mut self, body: Node<'n>, owner: Option<usize>, quoted: bool, depth: u32) {
         let reads_script = owner.and_then(|i| self.builder.script.commands.get(i)).is_some_and(|c| {
+            let c = c.unwrapped();
             is_posix_shell(&c.program.value)
                 && !c.args.iter().any(|a| !a.value.starts_with(['-', '+']))
                 && shell_script_argument(c.args.iter().map(|a| a.value.as_str())).is_none()

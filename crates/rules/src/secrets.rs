@@ -144,6 +144,11 @@ fn header_len(block: &str) -> usize {
 /// `-----BEGIN … PRIVATE KEY-----` and `-----BEGIN PGP PRIVATE KEY BLOCK-----` headers (and other
 /// private key formats the scanner knows). The match covers the header line only.
 pub fn find_private_keys(text: &str) -> Vec<SecretMatch> {
+    // Every private key the scanner knows starts with one of these: most texts have neither, and
+    // checking costs far less than a full scan (rules ask this of every word of every RUN).
+    if !text.contains("-----BEGIN") && !text.contains("PuTTY-User-Key-File-") {
+        return Vec::new();
+    }
     find_secrets(text).into_iter().filter(|m| m.kind == SecretKind::PrivateKey).collect()
 }
 
@@ -162,6 +167,10 @@ pub struct UrlUserinfo<'a> {
 /// Every URL in `text` whose authority carries a literal password (not a `$VAR`, not a
 /// placeholder, not the user name repeated as in `postgres:postgres@`).
 pub fn url_userinfos(text: &str) -> Vec<UrlUserinfo<'_>> {
+    // A URL with a password has `://` and `@`; without them there is nothing to scan for.
+    if !(text.contains("://") && text.contains('@')) {
+        return Vec::new();
+    }
     rampart_secrets::scan(text)
         .matches
         .iter()
@@ -397,6 +406,28 @@ pub fn credential_file(path: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `find_private_keys` and `url_userinfos` skip texts without these literals; every scanner
+    /// rule of those kinds must need one, or the shortcut would hide a secret.
+    #[test]
+    fn shortcuts_cover_every_scanner_rule() {
+        for rule in rampart_secrets::RULES {
+            match rule.kind {
+                RuleKind::PrivateKey => assert!(
+                    rule.pattern.contains("-----BEGIN") || rule.pattern.contains("PuTTY-User-Key-File-"),
+                    "{}: {}",
+                    rule.id,
+                    rule.pattern
+                ),
+                RuleKind::UrlCredentials => {
+                    assert!(rule.pattern.contains("://") && rule.pattern.contains('@'), "{}: {}", rule.id, rule.pattern)
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(find_private_keys("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n").len(), 1);
+        assert_eq!(url_userinfos("postgres://app:Zq8v2LkP9wXy@db.internal:5432/app").len(), 1);
+    }
 
     fn kinds(text: &str) -> Vec<SecretKind> {
         find_secrets(text).into_iter().map(|m| m.kind).collect()
