@@ -4,7 +4,9 @@ mod audit;
 mod check_run;
 mod color;
 mod db_cmd;
+mod image;
 mod rules_cmd;
+mod sbom;
 
 use clap::{Parser, Subcommand};
 use rampart_model::{Report, RuleMeta};
@@ -37,6 +39,12 @@ enum Commands {
     /// Check one `docker run` / `docker create` / `podman run` command line:
     /// `rampart check-run -- docker run --privileged nginx`.
     CheckRun(check_run::CheckRunArgs),
+    /// Check one image: a `docker save` tar, an OCI layout directory or archive, or a root
+    /// file system directory (its config, history and files).
+    Image(image::ImageArgs),
+    /// List the packages installed in an image (dpkg, apk, Python, npm) as CycloneDX 1.6 or
+    /// SPDX 2.3 JSON.
+    Sbom(sbom::SbomArgs),
     /// The vulnerability advisory database: import OSV records, show its status.
     Db(db_cmd::DbArgs),
     /// List the rules, or show one rule's documentation.
@@ -85,6 +93,8 @@ fn main() -> ExitCode {
         Commands::Audit(args) => audit::run(args),
         Commands::Scan(args) => run_scan(args),
         Commands::CheckRun(args) => check_run::run(args),
+        Commands::Image(args) => image::run(args),
+        Commands::Sbom(args) => sbom::run(args),
         Commands::Db(args) => db_cmd::run(args),
         Commands::Rules { rule, format } => rules_cmd::run(rule.as_deref(), &format),
     };

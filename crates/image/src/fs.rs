@@ -80,7 +80,14 @@ impl FileSystem {
             }
             resolved.push(part);
             let current = resolved.join("/");
-            let entry = self.entries.get(&current)?;
+            let Some(entry) = self.entries.get(&current) else {
+                // A parent directory a layer never listed (tar entries need not come with their
+                // directories) is a plain directory; the last component must exist.
+                if pending.is_empty() {
+                    return None;
+                }
+                continue;
+            };
             if entry.kind == EntryKind::Symlink {
                 links_followed += 1;
                 if links_followed > 40 {

@@ -1,0 +1,42 @@
+//! `rampart sbom IMAGE`: the packages installed in an image as CycloneDX 1.6 or SPDX 2.3 JSON.
+
+use rampart_image::sbom::{cyclonedx, spdx, SbomSubject};
+use rampart_image::{now_utc, open, packages, ContentCollector, Limits};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct SbomArgs {
+    /// A `docker save` tar (legacy or OCI layout), an OCI image layout directory or archive,
+    /// or a root file system directory.
+    image: PathBuf,
+    /// Document format.
+    #[arg(long, short = 'f', default_value = "cyclonedx", value_parser = ["cyclonedx", "spdx"])]
+    format: String,
+    /// Write the document to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+pub fn run(args: SbomArgs) -> anyhow::Result<u8> {
+    let mut collector = ContentCollector::default();
+    let image = open(&args.image, &Limits::default(), &mut collector).map_err(|e| anyhow::anyhow!("{}: {e}", args.image.display()))?;
+    let found = packages(&image, &collector);
+    let fallback = args.image.file_name().map_or_else(|| args.image.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = image.tags.first().cloned().unwrap_or(fallback);
+    let created = now_utc();
+    let subject = SbomSubject { name: &name, created: &created, tool_version: env!("CARGO_PKG_VERSION") };
+    let document = match args.format.as_str() {
+        "spdx" => spdx(&subject, &found),
+        _ => cyclonedx(&subject, &found),
+    };
+    let mut text = serde_json::to_string_pretty(&document)?;
+    text.push('\n');
+    match &args.output {
+        Some(path) => std::fs::write(path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
+        None => {
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        }
+    }
+    Ok(0)
+}
