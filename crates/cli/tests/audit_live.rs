@@ -468,8 +468,10 @@ fn the_daemon_settings_are_judged_with_their_evidence() {
         let argv = host["dockerd_command_line"].to_string();
         assert!(argv.contains(socket), "{argv}");
         assert!(daemon_codes.contains("DMN006") && daemon_codes.contains("DMN007"), "{daemon_codes:?}");
-        // The data root's file system was compared with /'s.
+        // The data root's file system was compared with /'s; the DOCKER-USER chain (which the
+        // daemon creates) was read.
         assert!(host["data_root_separate"].is_boolean(), "{host}");
+        assert!(host["docker_user_chain"].to_string().contains("DOCKER-USER"), "{host}");
     } else {
         // Without the command line these stay unknown: no finding either way.
         assert!(!daemon_codes.contains("DMN006") && !daemon_codes.contains("DMN007"), "{daemon_codes:?}");

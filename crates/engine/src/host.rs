@@ -70,6 +70,10 @@ pub fn collect(socket: &str, data_root: Option<&str>) -> (HostFacts, Vec<Collect
         }
         Err(e) => note("host.packages", format!("cannot read {DPKG_STATUS}: {e}")),
     }
+    match docker_user_chain() {
+        Ok(rules) => facts.docker_user_chain = Some(rules),
+        Err(why) => note("host.iptables", why),
+    }
     match running_monitors(Path::new("/proc")) {
         Ok(found) => facts.runtime_monitors = Some(found),
         Err(e) => note("host.runtime_monitors", format!("cannot list processes: {e}")),
@@ -225,6 +229,20 @@ pub(crate) fn engine_packages(status: &str) -> Vec<(String, String)> {
     }
     found.sort();
     found
+}
+
+/// The DOCKER-USER chain's rules, where operators filter traffic to published ports (Docker's
+/// own rules bypass the INPUT chain). Read-only: `iptables -S`, waiting at most 5 s for the lock.
+fn docker_user_chain() -> Result<Vec<String>, String> {
+    let output = std::process::Command::new("iptables")
+        .args(["-w", "5", "-S", "DOCKER-USER"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run iptables: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("iptables -S DOCKER-USER: {}", String::from_utf8_lossy(&output.stderr).trim()));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).lines().map(str::to_string).collect())
 }
 
 fn running_monitors(proc_root: &Path) -> std::io::Result<Vec<String>> {

@@ -200,6 +200,9 @@ pub struct HostFacts {
     /// `/` is on; `None`: not examined.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_root_separate: Option<bool>,
+    /// `iptables -S DOCKER-USER`, one rule a line (`None`: not read: not root, no iptables).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub docker_user_chain: Option<Vec<String>>,
     /// Runtime monitors seen running (falco, tetragon, tracee, sysdig); `None`: could not look.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime_monitors: Option<Vec<String>>,
