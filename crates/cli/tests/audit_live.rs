@@ -176,7 +176,30 @@ fn audit() -> Option<&'static Audit> {
     AUDIT.get_or_init(|| docker_host().map(|host| set_up(&host))).as_ref()
 }
 
+/// Removes the containers of earlier runs whose test process is gone (their label names it),
+/// so a developer's daemon does not fill up. Best effort: a failure here is not a test failure.
+fn remove_leftovers(host: &str) {
+    let Ok(output) = std::process::Command::new("docker")
+        .args(["-H", host, "ps", "-a", "--filter", "label=rampart-test", "--format", "{{.ID}} {{.Label \"rampart-test\"}}"])
+        .output()
+    else {
+        return;
+    };
+    let stale: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| {
+            let (id, prefix) = line.split_once(' ')?;
+            let pid = prefix.strip_prefix("rt")?.strip_suffix('-')?;
+            (!Path::new("/proc").join(pid).exists()).then(|| id.to_string())
+        })
+        .collect();
+    if !stale.is_empty() {
+        let _ = std::process::Command::new("docker").args(["-H", host, "rm", "-f"]).args(&stale).output();
+    }
+}
+
 fn set_up(host: &str) -> Audit {
+    remove_leftovers(host);
     // Names unique to this run, so a daemon used twice (or by parallel runs) never collides.
     let prefix = format!("rt{}-", std::process::id());
     let dir = tempfile::tempdir().unwrap();
