@@ -1,9 +1,9 @@
 //! `rampart image IMAGE`: one image, read from a `docker save` tar, an OCI layout directory or
-//! archive, or a root file system directory, checked with the image rules; same formats,
-//! `--fail-on` and exit codes as `scan`.
+//! archive, a root file system directory, or the engine's image export, checked with the image
+//! rules; same formats, `--fail-on` and exit codes as `scan`.
 
 use crate::{color, exit_code};
-use rampart_image::{image_content, open, today_utc, ContentCollector, Image, ImageError, Limits};
+use rampart_image::{image_content, open, read_image_stream, today_utc, ContentCollector, Image, ImageError, Limits};
 use rampart_model::{ImageContent, ImageFacts, InputError, Report, RuleMeta, Snapshot};
 use rampart_report::{render, Format, RenderOptions};
 use rampart_rules::{check_image, check_snapshot, ImageContext, Rule, Settings, SnapshotContext, RULES};
@@ -14,8 +14,13 @@ use std::path::{Path, PathBuf};
 #[derive(clap::Args)]
 pub struct ImageArgs {
     /// A `docker save` tar (legacy or OCI layout), an OCI image layout directory or archive,
-    /// or a root file system directory.
+    /// a root file system directory, or else the name or ID of an image of the engine (streamed
+    /// from its image export, never written to disk).
     image: PathBuf,
+    /// The engine to export a named image from (like `docker -H`); default: as the Docker CLI
+    /// finds it (DOCKER_HOST, DOCKER_CONTEXT, the current context, the local socket).
+    #[arg(long, short = 'H', value_name = "HOST")]
+    host: Option<String>,
     /// Output format.
     #[arg(long, short = 'f', default_value = "tty", value_parser = clap::builder::PossibleValuesParser::new(Format::NAMES))]
     format: String,
@@ -46,14 +51,13 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
         limits.max_layer_bytes = size as u64;
     }
     let label = args.image.display().to_string();
-    let mut collector = ContentCollector::default();
-    let (findings, errors) = match read(&args.image, &limits, &mut collector) {
-        Ok(image) => {
+    let (findings, errors) = match load(&args.image, args.host.as_deref(), &limits) {
+        Ok((image, collector)) => {
             let content = image_content(&image, &collector, &object_name(&image, &args.image), &today_utc());
             let rules: Vec<&Rule> = RULES.iter().copied().filter(|rule| !ignored.contains(&rule.meta.code)).collect();
             (check(&content, &rules), Vec::new())
         }
-        Err(error) => (Vec::new(), vec![InputError { path: label.clone(), line: None, column: None, message: error.to_string() }]),
+        Err(message) => (Vec::new(), vec![InputError { path: label.clone(), line: None, column: None, message }]),
     };
     let files = usize::from(errors.is_empty());
     let report = Report::new(findings, errors, Vec::new(), files, 0);
@@ -76,16 +80,30 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
     Ok(exit_code(&report, args.fail_on.unwrap_or(FailOn::DEFAULT)))
 }
 
-fn read(path: &Path, limits: &Limits, collector: &mut ContentCollector) -> Result<Image, ImageError> {
-    if !path.exists() {
-        // Reading a daemon's image by name is not wired yet: say how to get a tar.
-        return Err(ImageError::Unsupported(format!(
-            "{} is not a file or directory (to check an image of the local daemon, save it first: `docker save -o image.tar {}`)",
-            path.display(),
-            path.display()
-        )));
+/// Reads the image `target` names: a file or directory when one exists at that path, else an
+/// image of the engine (found like the Docker CLI, or at `host`) streamed from its export.
+pub(crate) fn load(target: &Path, host: Option<&str>, limits: &Limits) -> Result<(Image, ContentCollector), String> {
+    let mut collector = ContentCollector::default();
+    if target.exists() {
+        let image = open(target, limits, &mut collector).map_err(|e| e.to_string())?;
+        return Ok((image, collector));
     }
-    open(path, limits, collector)
+    let name = target.display().to_string();
+    let looks_like_path = name.starts_with('/') || name.starts_with("./") || name.starts_with("../") || name.ends_with(".tar") || name.ends_with(".tar.gz");
+    if looks_like_path {
+        return Err(format!("{name}: no such file or directory"));
+    }
+    let endpoint = rampart_engine::resolve_endpoint(host, &rampart_engine::Environment::from_process())
+        .map_err(|e| format!("{name} is not a file or directory, and no engine to ask for it: {e}"))?;
+    let limits = limits.clone();
+    let label = name.clone();
+    let (result, collector) = rampart_engine::export_image(&endpoint, &name, std::time::Duration::from_secs(30), move |reader| {
+        let result = read_image_stream(reader, &label, &limits, &mut collector);
+        (result, collector)
+    })
+    .map_err(|e| format!("{name} is not a file or directory, and the engine cannot export it: {e}"))?;
+    let image = result.map_err(|e: ImageError| e.to_string())?;
+    Ok((image, collector))
 }
 
 /// `image:<first tag>`, else `image:<file name>`.

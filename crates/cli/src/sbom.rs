@@ -1,15 +1,18 @@
 //! `rampart sbom IMAGE`: the packages installed in an image as CycloneDX 1.6 or SPDX 2.3 JSON.
 
 use rampart_image::sbom::{cyclonedx, spdx, SbomSubject};
-use rampart_image::{now_utc, open, packages, ContentCollector, Limits};
+use rampart_image::{now_utc, packages, Limits};
 use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct SbomArgs {
     /// A `docker save` tar (legacy or OCI layout), an OCI image layout directory or archive,
-    /// or a root file system directory.
+    /// a root file system directory, or else the name or ID of an image of the engine.
     image: PathBuf,
+    /// The engine to export a named image from (like `docker -H`).
+    #[arg(long, short = 'H', value_name = "HOST")]
+    host: Option<String>,
     /// Document format.
     #[arg(long, short = 'f', default_value = "cyclonedx", value_parser = ["cyclonedx", "spdx"])]
     format: String,
@@ -19,8 +22,8 @@ pub struct SbomArgs {
 }
 
 pub fn run(args: SbomArgs) -> anyhow::Result<u8> {
-    let mut collector = ContentCollector::default();
-    let image = open(&args.image, &Limits::default(), &mut collector).map_err(|e| anyhow::anyhow!("{}: {e}", args.image.display()))?;
+    let (image, collector) =
+        crate::image::load(&args.image, args.host.as_deref(), &Limits::default()).map_err(|e| anyhow::anyhow!("{}: {e}", args.image.display()))?;
     let found = packages(&image, &collector);
     let fallback = args.image.file_name().map_or_else(|| args.image.display().to_string(), |n| n.to_string_lossy().into_owned());
     let name = image.tags.first().cloned().unwrap_or(fallback);

@@ -10,6 +10,7 @@ mod collect;
 mod connect;
 mod convert;
 mod daemon_config;
+mod export;
 mod host;
 
 pub use collect::{collect, CollectOptions};
@@ -19,6 +20,7 @@ pub use connect::{
 };
 pub use convert::{container_spec, DaemonDefaults};
 pub use daemon_config::daemon_config;
+pub use export::export_image;
 pub use rampart_model::{CollectorNote, Snapshot};
 
 /// Why the engine could not be audited at all.
