@@ -253,7 +253,10 @@ fn accept(rule: &'static Rule, data: &[u8], mut range: Range<usize>, secret: Ran
             let url = &data[range.clone()];
             let user_start = memchr::memmem::find(url, b"://").map_or(0, |i| i + 3);
             let user = &data[range.start + user_start..secret.start.saturating_sub(1).max(range.start + user_start)];
-            if user == value {
+            // `postgres:postgres@` is a development default; `host.name:443@8443` is a host and
+            // port before an `@` (mitmproxy's reverse mode), not a user and password.
+            let host_and_port = user.contains(&b'.') && value.iter().all(u8::is_ascii_digit);
+            if user == value || host_and_port {
                 return None;
             }
         }

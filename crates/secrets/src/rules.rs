@@ -719,7 +719,7 @@ pub static RULES: &[Rule] = &[
         family: "generic",
         description: "a password or secret assigned in clear text",
         keywords: &["pass", "pwd", "secret", "token", "api_key", "apikey", "api-key", "access_key", "private_key", "credential"],
-        pattern: r#"(?i)(?P<name>(?:[a-z0-9_.\-]{0,40}[_.\-])?(?:pass|pwd|pw)|[a-z0-9_.\-]{0,40}(?:password|passwd|passphrase|secret|token|api[_.\-]?key|access[_.\-]?key|private[_.\-]?key|credentials?))["']?\s{0,5}(?::=|=>|=|:)\s{0,5}["']?(?P<secret>[^\s"'`;,<>{}()\[\]\\|]{8,200})"#,
+        pattern: r#"(?i)(?P<name>(?:[a-z0-9_.\-]{0,40}[_.\-])?(?:pass|pwd|pw)|[a-z0-9_.\-]{0,40}(?:password|passwd|passphrase|secret|token|api[_.\-]?key|access[_.\-]?key|private[_.\-]?key|credentials?))["']?\s{0,5}(?::=|=>|=|:)\s{0,5}["']?(?P<secret>[^\s"'`;,<>{}()\[\]\\|\-][^\s"'`;,<>{}()\[\]\\|]{7,199})"#,
         kind: RuleKind::Generic,
         min_entropy: 3.2,
         reach: 0,

@@ -53,6 +53,7 @@ pub fn is_placeholder(value: &str) -> bool {
         "yourtoken",
         "yourpassword",
         "yourkey",
+        "yourown",
         "<",
         ">",
         "xxxx",
@@ -179,7 +180,9 @@ pub fn is_plausible_generic_value(secret: &[u8]) -> bool {
     // Code identifiers such as `get_password_from_vault` or `SecretKeyRef` are words, not secrets:
     // a secret mixes in digits or symbols.
     let is_identifier = value.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'.' || b == b'-');
-    !(is_path || is_code || is_identifier)
+    // Short numbers are ports, ids, timestamps or `1234567890`, not secrets.
+    let is_number = value.len() < 16 && value.bytes().all(|b| b.is_ascii_digit());
+    !(is_path || is_code || is_identifier || is_number)
 }
 
 /// Key names that end in a secret word but hold something about the secret, not the secret:

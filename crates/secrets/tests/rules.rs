@@ -334,6 +334,10 @@ fn near_misses_are_not_reported() {
         "{\"auths\":{\"r\":{\"auth\":\"dXNlcg==\"}}}",
         "<password>${env.REPO_PASS}</password>",
         "<password>{COQLCE6DU6GtcS5P=}</password>",
+        "MYSQL_PASSWORD=${DB_USER_PASS:-}",
+        "TOKEN=1234567890",
+        "POSTGRES_PASSWORD=ChooseYourOwnPasswordHere1234",
+        "mitmdump --mode reverse:https://httpbin.org:443@8443",
         "\"hashed_secret\": \"8c3f1e2a9b7d6c5e4f3a2b1c0d9e8f7a6b5c4d3e\"",
     ] {
         assert!(scan(text).matches.is_empty(), "{text}: {:?}", rule_ids(text));
