@@ -48,10 +48,7 @@ fn main() {
                         Some(fix) => dpkg_lt(&package.version, fix),
                         None => true,
                     };
-                    truth = Some(match (truth, is_affected) {
-                        (Some(true), _) | (_, true) => true,
-                        _ => false,
-                    });
+                    truth = Some(truth == Some(true) || is_affected);
                 }
             }
             let ours = evaluate(package, record).map(|v| matches!(v, Verdict::Affected { .. }));

@@ -167,7 +167,7 @@ impl Store {
                 "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                  CREATE TABLE IF NOT EXISTS advisories (id TEXT PRIMARY KEY, modified TEXT, record TEXT NOT NULL);
                  CREATE TABLE IF NOT EXISTS affected (advisory_id TEXT NOT NULL, ecosystem TEXT NOT NULL, name TEXT NOT NULL);
-                 CREATE INDEX IF NOT EXISTS affected_by_package ON affected (ecosystem, name);
+                 CREATE INDEX IF NOT EXISTS affected_by_package ON affected (ecosystem, name, advisory_id);
                  CREATE INDEX IF NOT EXISTS affected_by_advisory ON affected (advisory_id);",
             )
             .map_err(|e| self.sqlite(e))?;
@@ -250,7 +250,8 @@ impl Store {
         let mut statement = self
             .conn
             .prepare_cached(
-                "SELECT DISTINCT a.record FROM affected f JOIN advisories a ON a.id = f.advisory_id
+                // Rows are unique per (advisory, ecosystem, name): the import de-duplicates them.
+                "SELECT a.record FROM affected f JOIN advisories a ON a.id = f.advisory_id
                  WHERE f.ecosystem = ?1 AND f.name = ?2",
             )
             .map_err(|e| self.sqlite(e))?;
@@ -319,6 +320,9 @@ impl<'t> Writer<'t> {
     }
 }
 
+/// Receives each document found: where it came from, its bytes, and whether it was named directly.
+type DocumentSink<'a> = dyn FnMut(&Path, &[u8], bool) -> Result<(), StoreError> + 'a;
+
 /// Calls `each(origin, bytes, explicit)` for every JSON document under `path`: the file itself,
 /// the `.json` files of a directory (recursively) and of `.zip` archives. `explicit` is true for
 /// a JSON file named directly.
@@ -326,7 +330,7 @@ fn import_path(
     path: &Path,
     explicit: bool,
     limits: &ArchiveLimits,
-    each: &mut dyn FnMut(&Path, &[u8], bool) -> Result<(), StoreError>,
+    each: &mut DocumentSink<'_>,
 ) -> Result<(), StoreError> {
     let read_error = |source| StoreError::Read { path: path.into(), source };
     let meta = std::fs::metadata(path).map_err(read_error)?;
@@ -361,7 +365,7 @@ fn import_zip(
     path: &Path,
     file: std::fs::File,
     limits: &ArchiveLimits,
-    each: &mut dyn FnMut(&Path, &[u8], bool) -> Result<(), StoreError>,
+    each: &mut DocumentSink<'_>,
 ) -> Result<(), StoreError> {
     let bad = |message: String| StoreError::BadInput { path: path.into(), message };
     let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| bad(format!("not a readable zip archive: {e}")))?;
