@@ -8,6 +8,6 @@ pub mod osv;
 pub mod store;
 
 pub use cvss::Level;
-pub use matcher::{evaluate, match_package, Package, Verdict, Vulnerability};
+pub use matcher::{evaluate, match_package, osv_ecosystem, Package, Verdict, Vulnerability};
 pub use osv::Record;
 pub use store::{default_path, ArchiveLimits, ImportSummary, Status, Store, StoreError};

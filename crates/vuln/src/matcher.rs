@@ -45,6 +45,37 @@ impl Package {
     }
 }
 
+/// The OSV ecosystem of a package, from its purl type and the image's os-release `ID` and
+/// `VERSION_ID` (`deb` + `debian` + `12.4` -> `Debian:12`, `apk` + `alpine` + `3.19.1` ->
+/// `Alpine:v3.19`). `None` for a purl type OSV has no ecosystem for.
+pub fn osv_ecosystem(purl_type: &str, os_id: Option<&str>, os_version_id: Option<&str>) -> Option<String> {
+    let os_id = os_id.map(|id| id.trim().to_ascii_lowercase());
+    let version = os_version_id.map(str::trim).filter(|v| !v.is_empty());
+    let major = version.and_then(|v| v.split('.').next());
+    let major_minor = version.map(|v| v.split('.').take(2).collect::<Vec<_>>().join("."));
+    let with_release = |base: &str, release: Option<String>| match release {
+        Some(release) => format!("{base}:{release}"),
+        None => base.to_string(),
+    };
+    Some(match (purl_type, os_id.as_deref()) {
+        ("deb", Some("ubuntu")) => with_release("Ubuntu", version.map(String::from)),
+        ("deb", _) => with_release("Debian", major.map(String::from)),
+        ("apk", Some("wolfi")) => "Wolfi".to_string(),
+        ("apk", Some("chainguard")) => "Chainguard".to_string(),
+        ("apk", _) => with_release("Alpine", major_minor.map(|v| format!("v{v}"))),
+        ("rpm", Some("rocky")) => with_release("Rocky Linux", major.map(String::from)),
+        ("rpm", Some("almalinux")) => with_release("AlmaLinux", major.map(String::from)),
+        ("rpm", Some("rhel")) => "Red Hat".to_string(),
+        ("pypi", _) => "PyPI".to_string(),
+        ("npm", _) => "npm".to_string(),
+        ("golang", _) => "Go".to_string(),
+        ("cargo", _) => "crates.io".to_string(),
+        ("gem", _) => "RubyGems".to_string(),
+        ("maven", _) => "Maven".to_string(),
+        _ => return None,
+    })
+}
+
 /// `Debian:12` -> `Debian`.
 pub fn ecosystem_base(ecosystem: &str) -> &str {
     ecosystem.split(':').next().unwrap_or(ecosystem).trim()
@@ -349,4 +380,43 @@ pub fn match_package(package: &Package, records: &[Record]) -> Vec<Vulnerability
         .collect();
     out.sort_by(|a, b| b.severity.level.cmp(&a.severity.level).then_with(|| a.id.cmp(&b.id)));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ecosystem_matches, normalize_name, osv_ecosystem};
+
+    #[test]
+    fn ecosystems_from_purl_type_and_os_release() {
+        let cases = [
+            ("deb", Some("debian"), Some("12"), Some("Debian:12")),
+            ("deb", Some("debian"), Some("12.4"), Some("Debian:12")),
+            ("deb", Some("ubuntu"), Some("22.04"), Some("Ubuntu:22.04")),
+            ("deb", Some("debian"), None, Some("Debian")),
+            ("apk", Some("alpine"), Some("3.19.1"), Some("Alpine:v3.19")),
+            ("rpm", Some("rocky"), Some("9.3"), Some("Rocky Linux:9")),
+            ("pypi", None, None, Some("PyPI")),
+            ("npm", Some("debian"), Some("12"), Some("npm")),
+            ("golang", None, None, Some("Go")),
+            ("generic", None, None, None),
+        ];
+        for (purl_type, id, version, expected) in cases {
+            assert_eq!(osv_ecosystem(purl_type, id, version).as_deref(), expected, "{purl_type} {id:?} {version:?}");
+        }
+    }
+
+    #[test]
+    fn ecosystem_releases_and_names() {
+        assert!(ecosystem_matches("Debian:12", "Debian:12"));
+        assert!(!ecosystem_matches("Debian:11", "Debian:12"));
+        assert!(ecosystem_matches("Debian", "Debian:12"));
+        assert!(!ecosystem_matches("Debian:12", "Debian"));
+        assert!(ecosystem_matches("Ubuntu:22.04:LTS", "Ubuntu:22.04"));
+        assert!(ecosystem_matches("Alpine:v3.19", "Alpine:v3.19"));
+        assert!(!ecosystem_matches("Alpine:v3.18", "Alpine:v3.19"));
+        assert!(!ecosystem_matches("PyPI", "npm"));
+        assert_eq!(normalize_name("PyPI", "Jinja2"), "jinja2");
+        assert_eq!(normalize_name("PyPI", "zope.interface__x"), "zope-interface-x");
+        assert_eq!(normalize_name("npm", "JSONStream"), "JSONStream");
+    }
 }
