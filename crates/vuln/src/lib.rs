@@ -6,6 +6,7 @@ pub mod cvss;
 pub mod matcher;
 pub mod osv;
 pub mod store;
+pub mod update;
 
 pub use cvss::Level;
 pub use matcher::{evaluate, match_package, osv_ecosystem, Package, Verdict, Vulnerability};

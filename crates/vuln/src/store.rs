@@ -350,7 +350,9 @@ fn import_path(
     }
     let file = std::fs::File::open(path).map_err(read_error)?;
     let mut magic = [0u8; 4];
-    let is_zip = (&file).take(4).read(&mut magic).map_err(read_error)? == 4 && magic == *b"PK\x03\x04";
+    let has_zip_magic = (&file).take(4).read(&mut magic).map_err(read_error)? == 4 && magic == *b"PK\x03\x04";
+    // A `.zip` without the magic is a damaged archive, not a JSON document.
+    let is_zip = has_zip_magic || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip"));
     if is_zip {
         return import_zip(path, file, limits, each);
     }
