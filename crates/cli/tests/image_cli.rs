@@ -65,16 +65,21 @@ fn a_docker_save_tar_is_checked_for_config_history_and_files() {
     let mut layer = tar::Builder::new(Vec::new());
     append(&mut layer, "usr/sbin/sshd", b"elf", 0o755);
     append(&mut layer, "usr/bin/passwd", b"elf", 0o4755);
+    append(&mut layer, "root/.aws/credentials", b"[default]\naws_access_key_id = AKIAZ4QW7RX2LMN3PQ5T\n", 0o600);
     let layer = layer.into_inner().unwrap();
+    let mut cleanup = tar::Builder::new(Vec::new());
+    append(&mut cleanup, "root/.aws/.wh.credentials", b"", 0o644);
+    let cleanup = cleanup.into_inner().unwrap();
     let config = serde_json::json!({
         "config": {"ExposedPorts": {"22/tcp": {}}, "Env": ["PATH=/usr/bin"]},
-        "history": [{"created_by": "/bin/sh -c curl -fsSL https://example.com/install.sh | sh"}],
-        "rootfs": {"type": "layers", "diff_ids": ["sha256:00"]}
+        "history": [{"created_by": "/bin/sh -c curl -fsSL https://example.com/install.sh | sh"}, {"created_by": "/bin/sh -c rm /root/.aws/credentials"}],
+        "rootfs": {"type": "layers", "diff_ids": ["sha256:00", "sha256:01"]}
     });
     let mut image = tar::Builder::new(Vec::new());
     append(&mut image, "abc/layer.tar", &layer, 0o644);
+    append(&mut image, "def/layer.tar", &cleanup, 0o644);
     append(&mut image, "cfg.json", &serde_json::to_vec(&config).unwrap(), 0o644);
-    append(&mut image, "manifest.json", br#"[{"Config":"cfg.json","RepoTags":["demo:1"],"Layers":["abc/layer.tar"]}]"#, 0o644);
+    append(&mut image, "manifest.json", br#"[{"Config":"cfg.json","RepoTags":["demo:1"],"Layers":["abc/layer.tar","def/layer.tar"]}]"#, 0o644);
     let dir = tempfile::tempdir().unwrap();
     let tar_path = dir.path().join("demo.tar");
     std::fs::write(&tar_path, image.into_inner().unwrap()).unwrap();
@@ -88,9 +93,15 @@ fn a_docker_save_tar_is_checked_for_config_history_and_files() {
         ("IMG021", "image:demo:1"),
         ("IMG025", "image:demo:1:/usr/sbin/sshd"),
         ("IMG027", "image:demo:1"),
+        ("IMG029", "image:demo:1:/root/.aws/credentials"),
     ] {
         assert!(found.contains(&(expected.0.to_string(), expected.1.to_string())), "{expected:?} not in {found:?}");
     }
+    // The deleted key: both layers named, the value redacted.
+    let secret = report["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "IMG029").unwrap();
+    let message = secret["message"].as_str().unwrap();
+    assert!(message.contains("in layer 0; layer 1 deleted"), "{message}");
+    assert!(!secret.to_string().contains("AKIAZ4QW7RX2LMN3PQ5T"), "the key is printed whole: {secret}");
     // SARIF and the other formats take the same report.
     let output = rampart().arg("image").arg(&tar_path).args(["--format", "sarif"]).output().unwrap();
     let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();

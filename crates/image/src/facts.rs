@@ -14,6 +14,19 @@ const WANTED: &[&str] = &["etc/os-release", "usr/lib/os-release"];
 #[derive(Default)]
 pub struct ContentCollector {
     files: HashMap<(String, String), Vec<u8>>,
+    /// Secrets per (layer key, path): files are scanned as they stream by, not kept.
+    secrets: Vec<(String, String, Vec<FoundSecret>)>,
+}
+
+/// Largest file scanned for secrets: configuration and key files are small; big text files are
+/// mostly data and logs.
+const MAX_SECRET_SCAN: u64 = 1 << 20;
+
+struct FoundSecret {
+    line: usize,
+    kind: &'static str,
+    description: &'static str,
+    redacted: String,
 }
 
 impl ContentCollector {
@@ -33,11 +46,32 @@ impl ContentCollector {
 
 impl Visitor for ContentCollector {
     fn wants(&mut self, _layer: &str, entry: &EntryMeta) -> bool {
-        (WANTED.contains(&entry.path.as_str()) && entry.size <= 64 << 10) || crate::packages::is_package_record(&entry.path)
+        keeps(entry) || scans_for_secrets(entry)
     }
     fn file(&mut self, layer: &str, entry: &EntryMeta, content: &[u8], _truncated: bool) {
-        self.files.insert((layer.to_string(), entry.path.clone()), content.to_vec());
+        if scans_for_secrets(entry) {
+            let scan = rampart_secrets::scan_bytes(content, rampart_secrets::Limits { max_bytes: MAX_SECRET_SCAN as usize, max_matches: 20 });
+            let found: Vec<FoundSecret> = scan
+                .matches
+                .iter()
+                .map(|m| FoundSecret { line: m.line, kind: m.rule.id, description: m.rule.description, redacted: m.redacted(content) })
+                .collect();
+            if !found.is_empty() {
+                self.secrets.push((layer.to_string(), entry.path.clone(), found));
+            }
+        }
+        if keeps(entry) {
+            self.files.insert((layer.to_string(), entry.path.clone()), content.to_vec());
+        }
     }
+}
+
+fn keeps(entry: &EntryMeta) -> bool {
+    (WANTED.contains(&entry.path.as_str()) && entry.size <= 64 << 10) || crate::packages::is_package_record(&entry.path)
+}
+
+fn scans_for_secrets(entry: &EntryMeta) -> bool {
+    entry.size > 0 && entry.size <= MAX_SECRET_SCAN && rampart_secrets::paths::skip_reason(&entry.path).is_none()
 }
 
 /// The facts about `image` for the image rules. `object` names it in findings
@@ -85,6 +119,31 @@ pub fn image_content(image: &Image, collected: &ContentCollector, object: &str, 
             added_by: image.layers.get(h.added_in).and_then(|l| l.created_by.clone()),
         })
         .collect();
+    for (key, path, found) in &collected.secrets {
+        for layer in image.layer_by_key(key) {
+            let current = image.fs.get(path).is_some_and(|e| e.layer == layer);
+            let hidden_in = if current {
+                None
+            } else {
+                image.hidden.iter().find(|h| h.path == *path && h.added_in == layer).map(|h| h.hidden_in)
+            };
+            if !current && hidden_in.is_none() {
+                continue; // overwritten within its own layer: not in the image
+            }
+            for secret in found {
+                content.secrets.push(rampart_model::ImageSecret {
+                    path: format!("/{path}"),
+                    line: secret.line,
+                    layer,
+                    hidden_in,
+                    kind: secret.kind.to_string(),
+                    description: secret.description.to_string(),
+                    redacted: secret.redacted.clone(),
+                });
+            }
+        }
+    }
+    content.secrets.sort_by(|a, b| (a.layer, &a.path, a.line).cmp(&(b.layer, &b.path, b.line)));
     content.os = ["etc/os-release", "usr/lib/os-release"]
         .iter()
         .find_map(|path| collected.final_content(image, path))

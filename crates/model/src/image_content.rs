@@ -32,6 +32,26 @@ pub struct ImageContent {
     /// Files a layer added and a later layer deleted or replaced: gone from containers, still
     /// in the image.
     pub hidden: Vec<HiddenFile>,
+    /// Secrets found in files of any layer, including files a later layer deleted.
+    pub secrets: Vec<ImageSecret>,
+}
+
+/// A secret in a file of one layer (redacted: never the whole value).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImageSecret {
+    /// Absolute path in the image.
+    pub path: String,
+    pub line: usize,
+    /// The layer whose copy of the file holds it.
+    pub layer: usize,
+    /// The later layer that deleted or replaced that copy: gone from containers, still in the
+    /// image for anyone who pulls it.
+    pub hidden_in: Option<usize>,
+    /// The scanner's rule (`aws-access-key-id`) and what it matches ("an AWS access key ID").
+    pub kind: String,
+    pub description: String,
+    pub redacted: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -16,7 +16,7 @@ pub use checklist::{ChecklistAnswer, ChecklistItem, ChecklistStatus, CHECKLIST};
 pub use compose::{ComposeNetwork, ComposeProject, ComposeResource, ComposeService, ComposeVolume, ResourceSource};
 pub use container::*;
 pub use finding::{Finding, Location};
-pub use image_content::{HiddenFile, HistoryStep, ImageContent, ImageFile, ImageFileKind, OsRelease};
+pub use image_content::{HiddenFile, HistoryStep, ImageContent, ImageFile, ImageFileKind, ImageSecret, OsRelease};
 pub use redact::redact;
 pub use report::{InputError, Notice, Report, Summary, Tool, SCHEMA_VERSION};
 pub use snapshot::{
