@@ -1,4 +1,4 @@
-//! `rampart db import|status`: the advisory store.
+//! `rampart db import|update|status`: the advisory store.
 
 use clap::Subcommand;
 use rampart_vuln::{default_path, ArchiveLimits, Store};
@@ -23,6 +23,16 @@ enum DbCommand {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+    /// Download OSV's all.zip for each ecosystem and import them in one transaction (partial
+    /// downloads resume; a failed update leaves the database as it was).
+    Update {
+        /// Ecosystems, as OSV names them; repeat or separate with commas.
+        #[arg(long = "ecosystem", value_delimiter = ',', default_values = ["Debian", "Ubuntu", "Alpine", "PyPI", "npm", "Go"])]
+        ecosystems: Vec<String>,
+        /// Where the archives are served: `{base}/{ecosystem}/all.zip` [default: OSV's public bucket].
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
     /// Show where the database is, how old it is and how many advisories it has per ecosystem.
     Status {
         /// Output format: tty or json.
@@ -46,6 +56,22 @@ pub fn run(args: DbArgs) -> anyhow::Result<u8> {
                 "imported {} advisories into {} ({} withdrawn removed, {} documents skipped)",
                 summary.imported,
                 path.display(),
+                summary.withdrawn,
+                summary.skipped
+            );
+            Ok(0)
+        }
+        DbCommand::Update { ecosystems, base_url } => {
+            let mut store = Store::open(&path)?;
+            let base_url = base_url.unwrap_or_else(|| rampart_vuln::update::DEFAULT_BASE_URL.to_string());
+            // Downloads are kept beside the database so that an interrupted one can resume.
+            let cache = path.with_extension("downloads");
+            let summary = rampart_vuln::update::update(&mut store, &base_url, &ecosystems, &cache)?;
+            let _ = writeln!(
+                std::io::stdout(),
+                "updated {}: {} advisories imported, {} withdrawn removed, {} documents skipped",
+                path.display(),
+                summary.imported,
                 summary.withdrawn,
                 summary.skipped
             );
