@@ -20,9 +20,12 @@ fn archive(prefix: &str, count: usize) -> Vec<u8> {
     zip.finish().expect("finish").into_inner()
 }
 
+/// Each request's path and Range header.
+type RequestLog = Arc<Mutex<Vec<(String, Option<String>)>>>;
+
 /// Serves at most `max_connections` requests, then stops. Returns the base URL and the request
 /// log (path and Range header of each request).
-fn serve(max_connections: usize) -> (String, Arc<Mutex<Vec<(String, Option<String>)>>>) {
+fn serve(max_connections: usize) -> (String, RequestLog) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let log = Arc::new(Mutex::new(Vec::new()));
