@@ -121,10 +121,16 @@ fn shebang(body: &str) -> Option<Vec<String>> {
     (!words.is_empty()).then_some(words)
 }
 
-/// True when a `set` with pipefail runs before command `first` in the same shell.
+/// True when a `set` with pipefail runs before command `first` in the same shell: the same `-c`
+/// string (a new shell does not inherit it), and not in a subshell or substitution of its own
+/// that ended before the pipe (`(set -o pipefail); a | b`).
 fn pipefail_set_before(script: &ShellScript, first: usize) -> bool {
-    let scope = helpers::enclosing_shell(script, first);
+    let shell = helpers::enclosing_shell(script, first);
+    let pipe_scope = script.commands[first].scope;
     script.commands[..first].iter().enumerate().any(|(i, c)| {
-        c.name() == "set" && helpers::sets_pipefail(&c.arg_values().collect::<Vec<_>>()) && helpers::enclosing_shell(script, i) == scope
+        c.name() == "set"
+            && helpers::sets_pipefail(&c.arg_values().collect::<Vec<_>>())
+            && helpers::enclosing_shell(script, i) == shell
+            && script.sees_state_of(pipe_scope, c.scope)
     })
 }
