@@ -182,6 +182,7 @@ pub fn audit_snapshot<'r>(snapshot: &Snapshot, rules: impl Iterator<Item = &'r r
         .map(|note| Notice { kind: "not-collected".into(), path: note.collector.clone(), line: None, message: note.message.clone() })
         .collect();
     let mut report = Report::new(findings, Vec::new(), notices, 0, 0);
+    report.weigh_context(snapshot);
     report.checklist = answer_checklist(Some(snapshot), &report.findings, None);
     report
 }

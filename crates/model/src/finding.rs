@@ -1,6 +1,6 @@
 //! A finding: one rule's verdict on one place.
 
-use crate::{Category, RuleMeta, Severity};
+use crate::{Category, Risk, RuleMeta, Severity};
 use serde::{Deserialize, Serialize};
 
 /// Where a finding is. For files, `path`, `line` and `column` (1-based, columns in characters)
@@ -39,6 +39,9 @@ pub struct Finding {
     /// Exactly what to change.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
+    /// How urgent the finding is in its context; set when the report is built.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk: Option<Risk>,
 }
 
 impl Finding {
@@ -55,6 +58,7 @@ impl Finding {
             location,
             evidence: None,
             fix: None,
+            risk: None,
         }
     }
 }

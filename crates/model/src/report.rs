@@ -1,6 +1,7 @@
 //! The result of one rampart run: the documented JSON contract (docs/json-output.md).
 
-use crate::{ChecklistAnswer, Finding, Severity};
+use crate::{assess, container_factors, find_attack_paths, AttackPath, ChecklistAnswer, Finding, RiskFactor, Severity, Snapshot};
+use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 /// Bumped only on purpose, when a field is renamed, removed or changes meaning. Adding a field
@@ -15,7 +16,10 @@ pub struct Report {
     /// from reports about files only.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checklist: Vec<ChecklistAnswer>,
-    /// Most severe first, then by path, line and column.
+    /// `rampart audit`: chains of findings from an entry point to the host, most severe first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attack_paths: Vec<AttackPath>,
+    /// Riskiest first (see [`crate::Risk`]), then most severe, then by path, line and column.
     pub findings: Vec<Finding>,
     /// Inputs that could not be read or parsed; analysis went on with the others.
     pub errors: Vec<InputError>,
@@ -65,14 +69,12 @@ pub struct Summary {
 }
 
 impl Report {
-    /// Builds a report, sorting findings (most severe first) and counting them.
+    /// Builds a report: weighs each finding's risk on its own, sorts (riskiest first) and counts.
     pub fn new(mut findings: Vec<Finding>, errors: Vec<InputError>, notices: Vec<Notice>, files: usize, suppressed: usize) -> Report {
-        findings.sort_by(|a, b| {
-            b.severity
-                .cmp(&a.severity)
-                .then_with(|| a.location.cmp(&b.location))
-                .then_with(|| a.rule.cmp(&b.rule))
-        });
+        for finding in &mut findings {
+            finding.risk = Some(assess(finding, &[]));
+        }
+        sort_by_risk(&mut findings);
         let count = |sev| findings.iter().filter(|f| f.severity == sev).count();
         let summary = Summary {
             files,
@@ -88,10 +90,40 @@ impl Report {
             schema_version: SCHEMA_VERSION,
             tool: Tool { name: "rampart".into(), version: env!("CARGO_PKG_VERSION").into() },
             checklist: Vec::new(),
+            attack_paths: Vec::new(),
             findings,
             errors,
             notices,
             summary,
         }
     }
+}
+
+impl Report {
+    /// For a report about `snapshot` (`rampart audit`): weighs each finding about a container
+    /// with that container's exposure and privilege, sorts again, and names the attack paths.
+    pub fn weigh_context(&mut self, snapshot: &Snapshot) {
+        let factors: HashMap<&str, Vec<RiskFactor>> =
+            snapshot.containers.iter().map(|c| (c.spec.object.as_str(), container_factors(&c.spec))).collect();
+        for finding in &mut self.findings {
+            let context = finding.location.object.as_deref().and_then(|object| factors.get(object));
+            finding.risk = Some(assess(finding, context.map(Vec::as_slice).unwrap_or(&[])));
+        }
+        sort_by_risk(&mut self.findings);
+        self.attack_paths = find_attack_paths(snapshot, &self.findings);
+    }
+}
+
+/// Riskiest first, then most severe, then by place and rule (and message, so equal keys cannot
+/// make the order depend on the input's).
+fn sort_by_risk(findings: &mut [Finding]) {
+    let score = |f: &Finding| f.risk.as_ref().map_or(0, |r| r.score);
+    findings.sort_by(|a, b| {
+        score(b)
+            .cmp(&score(a))
+            .then_with(|| b.severity.cmp(&a.severity))
+            .then_with(|| a.location.cmp(&b.location))
+            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.message.cmp(&b.message))
+    });
 }

@@ -13,6 +13,7 @@ use std::fmt::Write;
 pub fn render(report: &Report) -> String {
     let mut out = String::from("# rampart report\n\n");
     write_checklist(&mut out, report);
+    write_attack_paths(&mut out, report);
     write_summary(&mut out, report);
     for category in Category::ALL {
         let findings: Vec<&Finding> = report.findings.iter().filter(|f| f.category == category).collect();
@@ -230,6 +231,24 @@ fn write_checklist(out: &mut String, report: &Report) {
             inline(&answer.evidence.join("; ")),
             findings.join(", ")
         );
+    }
+    out.push('\n');
+}
+
+/// The attack paths of a host audit, after the checklist: one numbered item per chain.
+fn write_attack_paths(out: &mut String, report: &Report) {
+    if report.attack_paths.is_empty() {
+        return;
+    }
+    out.push_str("## Attack paths\n\n");
+    for (number, path) in report.attack_paths.iter().enumerate() {
+        let steps: Vec<String> = path.steps.iter().map(|step| inline(step)).collect();
+        let findings: Vec<String> = path.findings.iter().map(|f| code(f)).collect();
+        let _ = write!(out, "{}. **{}** {}", number + 1, path.severity.as_str(), steps.join(" → "));
+        if !findings.is_empty() {
+            let _ = write!(out, " ({})", findings.join(", "));
+        }
+        out.push('\n');
     }
     out.push('\n');
 }

@@ -156,6 +156,7 @@ fn terminal_safe(s: &str) -> String {
 pub fn render(report: &Report, options: &RenderOptions<'_>) -> String {
     let mut out = String::new();
     render_checklist(&mut out, report, options.color);
+    render_attack_paths(&mut out, report, options.color);
     for finding in &report.findings {
         render_finding(&mut out, finding, options.color, options.source);
     }
@@ -222,6 +223,23 @@ fn render_checklist(out: &mut String, report: &Report, color: bool) {
         }
         if !detail.is_empty() {
             let _ = writeln!(out, "               {}", terminal_safe(&detail));
+        }
+    }
+    out.push('\n');
+}
+
+/// The attack paths of a host audit, after the checklist: the chain, then the findings it uses.
+fn render_attack_paths(out: &mut String, report: &Report, color: bool) {
+    if report.attack_paths.is_empty() {
+        return;
+    }
+    out.push_str("Attack paths\n");
+    for path in &report.attack_paths {
+        out.push_str("  ");
+        paint(out, color, severity_style(path.severity), &format!("{:<8}", path.severity.as_str()));
+        let _ = writeln!(out, " {}", terminal_safe(&path.title));
+        if !path.findings.is_empty() {
+            let _ = writeln!(out, "           [{}]", terminal_safe(&path.findings.join(", ")));
         }
     }
     out.push('\n');

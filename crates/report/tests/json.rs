@@ -52,6 +52,13 @@ fn output_matches_the_documented_schema() {
         evidence: vec!["/var/run/docker.sock is 666 root:docker".into()],
         findings: vec!["CTR005".into()],
     }];
+    audit.attack_paths = vec![rampart_model::AttackPath {
+        title: "0.0.0.0:8080->80/tcp -> container web (mounts /var/run/docker.sock) -> host root".into(),
+        steps: vec!["0.0.0.0:8080->80/tcp".into(), "container web (mounts /var/run/docker.sock)".into(), "host root".into()],
+        findings: vec!["CTR005 container:web".into()],
+        severity: rampart_model::Severity::Critical,
+    }];
+    assert!(audit.findings.iter().all(|f| f.risk.is_some()), "every finding carries its risk");
     for report in [report(), Report::new(vec![], vec![], vec![], 0, 0), audit] {
         let errors = violations(&schema, &json(&report));
         assert!(errors.is_empty(), "JSON output violates docs/json-schema/report.schema.json:\n{}", errors.join("\n"));

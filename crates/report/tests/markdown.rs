@@ -113,3 +113,34 @@ fn an_audit_report_opens_with_the_checklist_table() {
     // Reports about files have no checklist.
     assert!(!markdown(&report()).contains("## Checklist"));
 }
+
+#[test]
+fn attack_paths_follow_the_checklist_and_stay_text() {
+    let mut audited = report();
+    audited.checklist = vec![rampart_model::ChecklistAnswer {
+        item: 2,
+        title: "The Docker socket's permissions are minimal".into(),
+        status: rampart_model::ChecklistStatus::Fail,
+        evidence: vec![],
+        findings: vec!["CTR005".into()],
+    }];
+    audited.attack_paths = vec![rampart_model::AttackPath {
+        title: "0.0.0.0:8080->80/tcp -> container <script>x</script> (mounts /var/run/docker.sock) -> host root".into(),
+        steps: vec![
+            "0.0.0.0:8080->80/tcp".into(),
+            "container <script>x</script> (mounts /var/run/docker.sock)".into(),
+            "host root".into(),
+        ],
+        findings: vec!["CTR005 container:<script>x</script>".into()],
+        severity: rampart_model::Severity::Critical,
+    }];
+    let md = markdown(&audited);
+    let checklist = md.find("## Checklist").expect("a checklist section");
+    let paths = md.find("## Attack paths").expect("an attack paths section");
+    assert!(checklist < paths, "{md}");
+    assert!(paths < md.find(SUDO.title).expect("findings are shown"), "the paths come before the findings");
+    let line = md.lines().find(|l| l.starts_with("1. **critical**")).expect("the path as a numbered item");
+    assert!(line.contains("host root") && line.contains(" → "), "{line}");
+    assert!(events(&md).iter().all(|e| !matches!(e, Event::Html(_) | Event::InlineHtml(_))), "{md}");
+    assert!(!markdown(&report()).contains("## Attack paths"));
+}

@@ -66,3 +66,22 @@ fn carets_line_up_after_tabs_and_survive_odd_positions() {
         assert!(out.contains("  --> t:"), "{out}");
     }
 }
+
+#[test]
+fn attack_paths_are_listed_before_the_findings() {
+    let mut audited = report();
+    audited.attack_paths = vec![rampart_model::AttackPath {
+        title: "daemon on tcp://0.0.0.0:2375 without TLS client verification -> host root\u{1b}[2J".into(),
+        steps: vec!["daemon on tcp://0.0.0.0:2375 without TLS client verification".into(), "host root".into()],
+        findings: vec!["DMN001 daemon".into()],
+        severity: rampart_model::Severity::Critical,
+    }];
+    let out = tty(&audited, false, &|_| None);
+    let paths = out.find("Attack paths\n").expect("an attack paths section");
+    let first_finding = out.find(&audited.findings[0].rule).expect("findings are shown");
+    assert!(paths < first_finding, "{out}");
+    assert!(out.contains("critical daemon on tcp://0.0.0.0:2375 without TLS client verification -> host root"), "{out}");
+    assert!(out.contains("[DMN001 daemon]"), "{out}");
+    assert!(!out.contains('\u{1b}'), "control characters never reach the terminal");
+    assert!(!tty(&report(), false, &|_| None).contains("Attack paths"));
+}
