@@ -227,7 +227,7 @@ pub fn answered_by_pipe(script: &ShellScript, index: usize) -> bool {
     let Some(pipeline) = script.pipelines.get(command.pipeline) else { return false };
     let Some(position) = pipeline.commands.iter().position(|&i| i == index) else { return false };
     let Some(&previous) = position.checked_sub(1).and_then(|p| pipeline.commands.get(p)) else { return false };
-    let feeder = unwrap_command(&script.commands[previous]);
+    let Some(feeder) = script.command_as_run(previous) else { return false };
     match feeder.name() {
         "yes" => true,
         "echo" | "printf" => {
@@ -425,12 +425,12 @@ pub fn enclosing_shell(script: &ShellScript, index: usize) -> Option<usize> {
         .commands
         .iter()
         .enumerate()
-        .filter(|(i, c)| {
-            *i != index
+        .filter(|&(i, c)| {
+            i != index
                 && c.depth < command.depth
                 && c.span.start <= command.span.start
                 && command.span.end <= c.span.end
-                && is_posix_shell(&program_base_name(unwrap_command(c).name()))
+                && script.command_as_run(i).is_some_and(|run| is_posix_shell(&program_base_name(run.name())))
         })
         .max_by_key(|(_, c)| c.depth)
         .map(|(i, _)| i)

@@ -56,7 +56,7 @@ fn check(cx: &DockerfileContext<'_>, out: &mut Sink<'_>) {
                 continue;
             }
             let upstream = &pipeline.commands[..pipeline.commands.len() - 1];
-            if upstream.iter().all(|&i| CANNOT_FAIL.contains(&helpers::unwrap_command(&script.commands[i]).name())) {
+            if upstream.iter().all(|&i| script.command_as_run(i).is_some_and(|c| CANNOT_FAIL.contains(&c.name()))) {
                 continue;
             }
             let shell = shell_running(script, run, first, &outer);
@@ -67,7 +67,7 @@ fn check(cx: &DockerfileContext<'_>, out: &mut Sink<'_>) {
             if helpers::sets_pipefail(&shell[1..]) || pipefail_set_before(script, first) {
                 continue;
             }
-            let head = helpers::unwrap_command(&script.commands[first]).name().to_string();
+            let head = script.command_as_run(first).map_or("", |c| c.name()).to_string();
             let tail = script.commands[last].name().to_string();
             let span = Span { start: script.commands[first].span.start, end: script.commands[last].span.end };
             out.report(
@@ -94,8 +94,7 @@ fn outer_shell(run: &Run) -> Vec<String> {
 /// The shell (program and options) that runs the pipeline starting at command `first`: the `bash -c`
 /// whose string holds it, a heredoc script's `#!` interpreter, or the RUN's own shell.
 fn shell_running(script: &ShellScript, run: &Run, first: usize, outer: &[String]) -> Vec<String> {
-    if let Some(shell_command) = helpers::enclosing_shell(script, first) {
-        let command = helpers::unwrap_command(&script.commands[shell_command]);
+    if let Some(command) = helpers::enclosing_shell(script, first).and_then(|i| script.command_as_run(i)) {
         let mut argv = vec![command.program.value.clone()];
         argv.extend(command.arg_values().take_while(|a| *a != "-c").map(str::to_string));
         return argv;
