@@ -11,7 +11,7 @@ pub const RULE: Rule = Rule {
         severity: Severity::Medium,
         category: Category::Image,
         checklist: &[3, 5],
-        aliases: &["DL3004"],
+        aliases: &[],
         target: Target::Image,
         docs: RuleDocs {
             what: "Flags `sudo` or `doas` in the final file system.",
