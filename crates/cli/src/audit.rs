@@ -48,7 +48,7 @@ pub struct AuditArgs {
     ignore: Vec<String>,
 }
 
-fn parse_seconds(text: &str) -> Result<Duration, String> {
+pub(crate) fn parse_seconds(text: &str) -> Result<Duration, String> {
     match text.parse::<f64>() {
         Ok(seconds) if seconds > 0.0 && seconds <= 3600.0 => Ok(Duration::from_secs_f64(seconds)),
         _ => Err(format!("`{text}` is not a number of seconds between 0 and 3600")),
@@ -67,7 +67,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
 
     let snapshot = match &args.snapshot {
         Some(path) => Ok(load_snapshot(path)?),
-        None => collect_live(&args),
+        None => collect_live(args.host.as_deref(), args.timeout),
     };
     let mut stderr = anstream::stderr();
     let (report, files, texts) = match snapshot {
@@ -132,11 +132,11 @@ fn print_report(
 
 /// Collects from the engine; on failure, a message naming the engine, what chose it, the
 /// reason, and for a permission problem what to do about it.
-fn collect_live(args: &AuditArgs) -> Result<Snapshot, String> {
-    let endpoint = resolve_endpoint(args.host.as_deref(), &Environment::from_process())
+pub(crate) fn collect_live(host: Option<&str>, timeout: Duration) -> Result<Snapshot, String> {
+    let endpoint = resolve_endpoint(host, &Environment::from_process())
         .map_err(|e| format!("cannot find the engine to audit: {e}"))?;
     let mut options = CollectOptions::new(endpoint.clone());
-    options.timeout = args.timeout;
+    options.timeout = timeout;
     collect(&options).map_err(|error| {
         let mut message = format!("cannot audit the engine {} (chosen by {}): {error}", endpoint.host, endpoint.chosen_by);
         if error.is_permission_denied() {
@@ -146,13 +146,13 @@ fn collect_live(args: &AuditArgs) -> Result<Snapshot, String> {
                  start a privileged container that mounts /).",
             );
         } else if matches!(error, EngineError::Timeout { .. }) {
-            message.push_str(&format!("\nhint: raise --timeout (now {} s) if the engine is slow.", args.timeout.as_secs_f64()));
+            message.push_str(&format!("\nhint: raise --timeout (now {} s) if the engine is slow.", timeout.as_secs_f64()));
         }
         message
     })
 }
 
-fn load_snapshot(path: &PathBuf) -> anyhow::Result<Snapshot> {
+pub(crate) fn load_snapshot(path: &PathBuf) -> anyhow::Result<Snapshot> {
     let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
     let snapshot: Snapshot =
         serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: not a rampart snapshot: {e}", path.display()))?;

@@ -5,6 +5,7 @@ mod check_run;
 mod color;
 mod db_cmd;
 mod image;
+mod map_cmd;
 mod rules_cmd;
 mod sbom;
 
@@ -34,6 +35,9 @@ enum Commands {
     /// Audit a Docker host: the daemon's settings and every container (created and exited ones
     /// too), read-only. Finds the engine like the Docker CLI; --snapshot replays a saved audit.
     Audit(audit::AuditArgs),
+    /// Draw the host's architecture: the daemon, containers, images, networks, published ports
+    /// and mounts, as Graphviz DOT, Mermaid or JSON (live, or from --snapshot FILE).
+    Map(map_cmd::MapArgs),
     /// Analyse Dockerfiles (and, later, compose files) under PATHs (default: the current directory).
     Scan(ScanArgs),
     /// Check one `docker run` / `docker create` / `podman run` command line:
@@ -91,6 +95,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Commands::Audit(args) => audit::run(args),
+        Commands::Map(args) => map_cmd::run(args),
         Commands::Scan(args) => run_scan(args),
         Commands::CheckRun(args) => check_run::run(args),
         Commands::Image(args) => image::run(args),

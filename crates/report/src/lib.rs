@@ -3,6 +3,7 @@
 
 mod json;
 mod junit;
+mod map;
 mod markdown;
 mod rule_docs;
 mod sarif;
@@ -12,6 +13,7 @@ mod xml;
 use rampart_model::{Report, RuleMeta};
 use std::str::FromStr;
 
+pub use map::{architecture_map, render_dot, render_map_json, render_mermaid, ArchitectureMap, MapEdge, MapNode};
 pub use rule_docs::{rule_doc_markdown, rules_index, rules_json, rules_table};
 pub use tty::render_plain;
 
