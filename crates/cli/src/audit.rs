@@ -46,6 +46,9 @@ pub struct AuditArgs {
     /// Switch a rule off (code, name or peer ID such as CIS-5.4); repeat or separate with commas.
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
     ignore: Vec<String>,
+    /// Show only findings that are not in this earlier JSON report, and list what was fixed.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
 }
 
 pub(crate) fn parse_seconds(text: &str) -> Result<Duration, String> {
@@ -64,13 +67,14 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
     }
     let rules = || RULES.iter().copied().filter(|rule| !ignored.contains(&rule.meta.code));
     let fail_on = args.fail_on.unwrap_or(FailOn::DEFAULT);
+    let baseline = args.baseline.as_deref().map(crate::load_baseline).transpose()?;
 
     let snapshot = match &args.snapshot {
         Some(path) => Ok(load_snapshot(path)?),
         None => collect_live(args.host.as_deref(), args.timeout),
     };
     let mut stderr = anstream::stderr();
-    let (report, files, texts) = match snapshot {
+    let (mut report, files, texts) = match snapshot {
         Ok(snapshot) => {
             if let Some(path) = &args.save_snapshot {
                 let json = serde_json::to_string_pretty(&snapshot)?;
@@ -99,6 +103,9 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
             (report, files, texts)
         }
     };
+    if let Some(baseline) = &baseline {
+        rampart_report::apply_baseline(&mut report, baseline);
+    }
     print_report(&report, format, &args, &files, &texts)?;
     if args.output.is_some() || format != Format::Tty {
         for error in &report.errors {

@@ -89,6 +89,9 @@ struct ScanArgs {
     /// Do not read any rampart.toml.
     #[arg(long)]
     no_config: bool,
+    /// Show only findings that are not in this earlier JSON report, and list what was fixed.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -130,7 +133,11 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<u8> {
         options.limits.max_bytes = max;
     }
     let fail_on = args.fail_on.or(config.as_ref().and_then(|c| c.fail_on)).unwrap_or(FailOn::DEFAULT);
-    let result = scan(&options);
+    let baseline = args.baseline.as_deref().map(load_baseline).transpose()?;
+    let mut result = scan(&options);
+    if let Some(baseline) = &baseline {
+        rampart_report::apply_baseline(&mut result.report, baseline);
+    }
     let sources: HashMap<&str, &str> = result.files.iter().map(|f| (f.path.as_str(), f.text.as_str())).collect();
     let source = |path: &str| sources.get(path).map(|s| s.to_string());
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
@@ -191,4 +198,10 @@ fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
     } else {
         0
     }
+}
+
+/// Reads an earlier `--format json` report for `--baseline`.
+fn load_baseline(path: &std::path::Path) -> anyhow::Result<rampart_model::Report> {
+    let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("--baseline: cannot read {}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("--baseline: {} is not a rampart JSON report: {e}", path.display()))
 }

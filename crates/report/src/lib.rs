@@ -1,6 +1,7 @@
 //! Output formats. Each is a module with one `render` function over the same [`Report`];
 //! none re-derives facts, so every format says the same thing.
 
+mod baseline;
 mod json;
 mod junit;
 mod map;
@@ -13,6 +14,7 @@ mod xml;
 use rampart_model::{Report, RuleMeta};
 use std::str::FromStr;
 
+pub use baseline::{apply_baseline, fingerprint};
 pub use map::{architecture_map, render_dot, render_map_json, render_mermaid, ArchitectureMap, MapEdge, MapNode};
 pub use rule_docs::{rule_doc_markdown, rules_index, rules_json, rules_table};
 pub use tty::render_plain;
