@@ -189,31 +189,6 @@ fn code(s: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn code_spans_outlast_backticks_in_content() {
-        assert_eq!(code("a"), "`a`");
-        assert_eq!(code("echo `id`"), "`` echo `id` ``");
-        assert_eq!(code("a``b"), "```a``b```");
-        assert_eq!(code("line1\nline2"), "`line1 line2`");
-    }
-
-    #[test]
-    fn inline_keeps_paired_code_and_escapes_the_rest() {
-        assert_eq!(inline("`sudo` in RUN"), "`sudo` in RUN");
-        assert_eq!(inline("see [x](y) <b>"), "see \\[x\\]\\(y\\) \\<b\\>");
-        assert_eq!(inline("odd ` tick *x*"), "odd \\` tick \\*x\\*");
-    }
-
-    #[test]
-    fn block_lines_cannot_open_blocks() {
-        assert_eq!(block("first\n- item\n# head\n1. one", "  "), "first\\\n  \\- item\\\n  \\# head\\\n  1\\. one");
-    }
-}
-
 /// The checklist answers of a host audit, as a table at the top.
 fn write_checklist(out: &mut String, report: &Report) {
     if report.checklist.is_empty() {
@@ -251,4 +226,29 @@ fn write_attack_paths(out: &mut String, report: &Report) {
         out.push('\n');
     }
     out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_outlast_backticks_in_content() {
+        assert_eq!(code("a"), "`a`");
+        assert_eq!(code("echo `id`"), "`` echo `id` ``");
+        assert_eq!(code("a``b"), "```a``b```");
+        assert_eq!(code("line1\nline2"), "`line1 line2`");
+    }
+
+    #[test]
+    fn inline_keeps_paired_code_and_escapes_the_rest() {
+        assert_eq!(inline("`sudo` in RUN"), "`sudo` in RUN");
+        assert_eq!(inline("see [x](y) <b>"), "see \\[x\\]\\(y\\) \\<b\\>");
+        assert_eq!(inline("odd ` tick *x*"), "odd \\` tick \\*x\\*");
+    }
+
+    #[test]
+    fn block_lines_cannot_open_blocks() {
+        assert_eq!(block("first\n- item\n# head\n1. one", "  "), "first\\\n  \\- item\\\n  \\# head\\\n  1\\. one");
+    }
 }
