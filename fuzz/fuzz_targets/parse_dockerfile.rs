@@ -22,8 +22,22 @@ fn check_script(dockerfile: &Dockerfile, script: &ShellScript) {
             check_span(dockerfile, arg.span);
         }
         assert!(script.pipelines.get(command.pipeline).is_some(), "dangling pipeline index");
+        assert!(script.scopes.get(command.scope).is_some(), "dangling scope index");
         let _ = command.name();
         let _ = command.has_flag(&["-y", "--yes", "-q"]);
+    }
+    for (index, scope) in script.scopes.iter().enumerate() {
+        check_span(dockerfile, scope.span);
+        assert!(scope.parent.is_none_or(|parent| parent < index), "scope {index} has a later parent");
+    }
+    for assignment in &script.assignments {
+        check_span(dockerfile, assignment.span);
+        check_span(dockerfile, assignment.value.span);
+        assert!(assignment.position <= script.commands.len(), "assignment after the last command");
+        let _ = script.variable_before(assignment.position, &assignment.name);
+    }
+    for index in 0..script.commands.len() {
+        assert!(script.command_as_run(index).is_some(), "command {index} has no run form");
     }
 }
 
