@@ -3,14 +3,15 @@
 hadolint rules that rampart aliases.
 
 Usage: bench/dockerfiles.py [CORPUS_DIR] [--hadolint PATH] [--rampart PATH] [--out DIR]
-                            [--reuse-hadolint]
+                            [--reuse-hadolint] [--repeat N]
 Defaults: CORPUS_DIR=../shared/corpus/dockerfiles, hadolint from $HADOLINT or
 /opt/rampart-peers/bin/hadolint (install it with ../shared/bench/peers.sh), rampart from
 target/release/rampart (build it first: cargo build --release --locked).
 
 CPU time is user+system of the child processes (getrusage), so it does not depend on how busy
-the machine is the way wall time does. hadolint runs once per file, as a CI job would run it;
-rampart runs once for the whole folder. hadolint's findings are saved to OUT/hadolint.json;
+the machine is the way wall time does (though a loaded machine still slows every process down a
+little). hadolint runs once per file, as a CI job would run it; rampart runs once for the whole
+folder, N times (--repeat, default 5), and the median counts. hadolint's findings are saved to OUT/hadolint.json;
 --reuse-hadolint reads them from there instead of running hadolint again (for quick iterations on
 rampart: hadolint's CPU time is then not measured, and the ratio is not printed).
 
@@ -289,6 +290,7 @@ def main():
     ap.add_argument("--rampart", default=str(ROOT / "target/release/rampart"))
     ap.add_argument("--out", default=str(ROOT / "target/bench"))
     ap.add_argument("--reuse-hadolint", action="store_true", help="read OUT/hadolint.json instead of running hadolint")
+    ap.add_argument("--repeat", type=int, default=5, help="rampart runs to take the median CPU time of")
     args = ap.parse_args()
     corpus = Path(args.corpus)
     files = sorted(p for p in corpus.iterdir() if p.is_file())
@@ -297,13 +299,17 @@ def main():
     print(f"corpus: {corpus} ({len(files)} files)")
 
     # rampart: one call for the whole folder; every file there is named explicitly so names like
-    # foo.Dockerfile.Dockerfile are all analysed.
-    before = child_cpu()
-    r = subprocess.run([args.rampart, "scan", "--no-config", "--format", "json", "--fail-on", "critical", *map(str, files)],
-                       capture_output=True, text=True)
-    rampart_cpu = child_cpu() - before
-    if r.returncode not in (0, 1, 2):
-        sys.exit(f"rampart failed ({r.returncode}): {r.stderr[:2000]}")
+    # foo.Dockerfile.Dockerfile are all analysed. A call takes a fraction of a second, so other
+    # load on the machine moves it a lot: it is repeated and the median counts.
+    rampart_runs = []
+    for _ in range(args.repeat):
+        before = child_cpu()
+        r = subprocess.run([args.rampart, "scan", "--no-config", "--format", "json", "--fail-on", "critical", *map(str, files)],
+                           capture_output=True, text=True)
+        rampart_runs.append(child_cpu() - before)
+        if r.returncode not in (0, 1, 2):
+            sys.exit(f"rampart failed ({r.returncode}): {r.stderr[:2000]}")
+    rampart_cpu = sorted(rampart_runs)[len(rampart_runs) // 2]
     report = json.loads(r.stdout)
     rampart_errors = report["errors"]
 
@@ -329,7 +335,8 @@ def main():
     hadolint_parse_failures = {Path(i["file"]).name for i in hadolint_findings if i["code"] == "DL1000"}
 
     print(f"\nCPU seconds (user+sys)")
-    print(f"  rampart  {rampart_cpu:8.3f} s  one call, {len(files)} files")
+    spread = f"median of {len(rampart_runs)} runs, {min(rampart_runs):.3f}-{max(rampart_runs):.3f}"
+    print(f"  rampart  {rampart_cpu:8.3f} s  one call, {len(files)} files ({spread})")
     if hadolint_cpu is None:
         print(f"  hadolint (not run: findings reused from {saved})")
     else:
