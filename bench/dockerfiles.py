@@ -224,10 +224,11 @@ def removes(ins, path):
     return False
 
 
-def classify(code, ins, model, file_rejected):
+def classify(code, ins, model):
     """The documented category of a hadolint-only finding, or None when nothing explains it."""
-    if file_rejected:
-        return "file rampart rejects as unbuildable (parse errors listed above)"
+    first = next((i for i in model.instructions if i.keyword != "ARG"), None)
+    if first is not None and first.keyword != "FROM":
+        return "not a buildable Dockerfile (an instruction before the first FROM)"
     if ins is None:
         return None
     cache_rules = {"DL3009", "DL3019", "DL3042", "DL3040"}
@@ -346,7 +347,6 @@ def main():
     print(f"\nfiles that fail to parse: rampart {len(rampart_errors)}, hadolint {len(hadolint_parse_failures)}")
     for e in rampart_errors:
         print(f"  rampart: {Path(e['path']).name}:{e.get('line')}: {e['message']}")
-    rejected = {str(Path(e["path"])) for e in rampart_errors}
 
     # Recall on aliased hadolint rules.
     aliased = {}
@@ -401,7 +401,7 @@ def main():
         if key in rampart_keys:
             per_rule[code][1] += 1
             continue
-        category = classify(code, model(path).at(inst), model(path), path in rejected)
+        category = classify(code, model(path).at(inst), model(path))
         if category:
             per_rule[code][2] += 1
             categories[(code, category)] += 1

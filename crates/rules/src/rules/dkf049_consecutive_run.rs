@@ -20,7 +20,8 @@ pub const RULE: Rule = Rule {
         docs: RuleDocs {
             what: "Flags a RUN that directly follows another RUN of the same stage with the same flags (`--mount`, \
                    `--network`, `--security`) when each runs a single command (commands in a `sh -c` string are \
-                   not counted; a substitution's are). RUNs under a PowerShell or cmd SHELL are not judged.",
+                   not counted; a substitution's are). A RUN under a PowerShell or cmd SHELL counts as one command, \
+                   as DL3059 counts it.",
             why: "Each RUN adds a layer and a build step. Short consecutive RUNs make the image larger (files deleted \
                   in a later layer still ship in the earlier one) and the build slower, for no cache benefit.",
             example: "FROM debian:12\nRUN mkdir -p /app\nRUN chown 1000:1000 /app",
@@ -42,7 +43,7 @@ fn check(cx: &DockerfileContext<'_>, out: &mut Sink<'_>) {
         if previous.stage != current.stage || !same_flags(previous, current) {
             continue;
         }
-        if command_count(before).is_some_and(|n| n <= SHORT) && command_count(now).is_some_and(|n| n <= SHORT) {
+        if command_count(before) <= SHORT && command_count(now) <= SHORT {
             out.report(current.keyword_span, format!("this RUN directly follows the RUN on line {}: merge them into one layer", previous.line));
         }
     }
@@ -53,18 +54,14 @@ fn same_flags(a: &Instruction, b: &Instruction) -> bool {
 }
 
 /// Commands a RUN runs, as DL3059 counts them: those of the RUN's own script and its
-/// substitutions, not those of a `sh -c` string or `find -exec` (an exec form or a lone assignment
-/// counts as one). `None` when they cannot be counted: shell form under PowerShell or cmd.
-fn command_count(run: &rampart_dockerfile::Run) -> Option<usize> {
+/// substitutions, not those of a `sh -c` string or `find -exec`. An exec form, a lone assignment
+/// and a script in a shell rampart does not parse (PowerShell, cmd) count as one.
+fn command_count(run: &rampart_dockerfile::Run) -> usize {
     use rampart_dockerfile::ScopeKind;
-    match (&run.script, &run.command) {
-        (Some(script), _) => {
-            let counted = |command: &&rampart_dockerfile::Command| {
-                !script.scope_chain(command.scope).any(|(_, scope)| matches!(scope.kind, ScopeKind::ShellString | ScopeKind::FindExec))
-            };
-            Some(script.commands.iter().filter(counted).count().max(1))
-        }
-        (None, CommandForm::Exec(_)) => Some(1),
-        (None, CommandForm::Shell(_)) => None,
-    }
+    run.script.as_ref().map_or(1, |script| {
+        let counted = |command: &&rampart_dockerfile::Command| {
+            !script.scope_chain(command.scope).any(|(_, scope)| matches!(scope.kind, ScopeKind::ShellString | ScopeKind::FindExec))
+        };
+        script.commands.iter().filter(counted).count().max(1)
+    })
 }
