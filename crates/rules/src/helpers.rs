@@ -94,15 +94,13 @@ pub fn operands<'a>(args: &'a [ast::ShellWord], value_options: &[&str]) -> Vec<&
         }
         // A bundle of short options: the first one that takes a value takes the rest of the
         // bundle, or the next argument when it ends the bundle.
-        let letters: Vec<char> = value.chars().skip(1).collect();
-        for (position, letter) in letters.iter().enumerate() {
-            let mut short = [0u8; 8];
-            let option = format!("-{}", letter.encode_utf8(&mut short));
-            if value_options.contains(&option.as_str()) {
-                if position + 1 == letters.len() {
-                    i += 1;
-                }
-                break;
+        let bundle = &value[1..];
+        let takes_value = |letter: char| {
+            value_options.iter().any(|option| option.strip_prefix('-').is_some_and(|rest| rest.chars().eq(std::iter::once(letter))))
+        };
+        if let Some((position, letter)) = bundle.char_indices().find(|&(_, letter)| takes_value(letter)) {
+            if position + letter.len_utf8() == bundle.len() {
+                i += 1;
             }
         }
     }
@@ -1357,6 +1355,24 @@ mod security_helper_tests {
         assert!(!references_variable("${TOKEN_URL}", "TOKEN"));
         assert!(!references_variable("\\$TOKEN", "TOKEN"));
         assert!(!references_variable("TOKEN", "TOKEN"));
+    }
+
+    #[test]
+    fn operands_skip_option_values() {
+        let words = |text: &str| -> Vec<ast::ShellWord> {
+            text.split_whitespace()
+                .map(|w| ast::ShellWord { raw: w.to_string(), value: w.to_string(), literal: true, span: ast::Span::default() })
+                .collect()
+        };
+        let values = |text: &str, options: &[&str]| -> Vec<String> {
+            operands(&words(text), options).into_iter().map(|w| w.value.clone()).collect()
+        };
+        let apt = APT_GET.value_options;
+        assert_eq!(values("-yt bookworm-backports install curl", apt), ["install", "curl"]);
+        assert_eq!(values("-ty bookworm install curl", apt), ["bookworm", "install", "curl"], "-t takes the rest of the bundle");
+        assert_eq!(values("-o Dpkg::Options::=x --target-release=b install -- -weird", apt), ["install", "-weird"]);
+        assert_eq!(values("-q - install", apt), ["-", "install"]);
+        assert_eq!(values("-é x", &["-é"]), Vec::<String>::new(), "a multi-byte short option");
     }
 
     #[test]
