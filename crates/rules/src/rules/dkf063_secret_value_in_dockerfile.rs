@@ -47,9 +47,6 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &DockerfileContext<'_>, out: &mut Sink<'_>) {
     let df = cx.dockerfile;
-    // Words repeat across a file (`apt-get`, `install`, the same URL): a text that held nothing
-    // once holds nothing again, and a scan costs more than the lookup.
-    let mut clean: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for ins in &df.instructions {
         // (text, where it is, whether every kind counts or only service tokens)
         let mut texts: Vec<(&str, Span, bool)> = Vec::new();
@@ -83,14 +80,7 @@ fn check(cx: &DockerfileContext<'_>, out: &mut Sink<'_>) {
         }
         let mut reported: Vec<String> = Vec::new();
         for (text, span, every_kind) in texts {
-            if clean.contains(text) {
-                continue;
-            }
-            let found_here = secrets::find_secrets(text);
-            if found_here.is_empty() {
-                clean.insert(text);
-            }
-            for found in found_here {
+            for found in secrets::find_secrets(text) {
                 if !every_kind && !found.kind.is_token() {
                     continue;
                 }
