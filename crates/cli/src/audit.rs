@@ -6,15 +6,15 @@
 //! directory, says which engine it tried and why that failed, and exits 2 only when nothing at
 //! all could be audited.
 
-use crate::{color, describe_input_error, exit_code, EXIT_ERROR};
+use crate::{exit_code, EXIT_ERROR};
 use rampart_engine::{collect, resolve_endpoint, CollectOptions, EngineError, Environment};
-use rampart_model::{Finding, Notice, Report, RuleMeta, Snapshot, SNAPSHOT_VERSION};
-use rampart_report::{render, Format, RenderOptions};
+use rampart_model::{Finding, Notice, Report, Snapshot, SNAPSHOT_VERSION};
+use rampart_report::Format;
 use rampart_rules::checklist::answer_checklist;
 use rampart_rules::{check_container, check_snapshot, ContainerContext, Settings, SnapshotContext, RULES};
 use rampart_scan::{scan, FailOn, ScanOptions};
 use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -107,11 +107,6 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
         rampart_report::apply_baseline(&mut report, baseline);
     }
     print_report(&report, format, &args, &files, &texts)?;
-    if args.output.is_some() || format != Format::Tty {
-        for error in &report.errors {
-            let _ = writeln!(stderr, "rampart: error: {}", describe_input_error(error));
-        }
-    }
     Ok(exit_code(&report, fail_on))
 }
 
@@ -123,18 +118,8 @@ fn print_report(
     texts: &HashMap<String, String>,
 ) -> anyhow::Result<()> {
     let source = |path: &str| texts.get(path).cloned();
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let color = color::use_color_from_env(to_terminal);
-    let metas: Vec<&RuleMeta> = RULES.iter().map(|rule| &rule.meta).collect();
     let file_names: Vec<&str> = files.iter().map(String::as_str).collect();
-    let text = render(report, format, &RenderOptions { color, source: &source, rules: &metas, files: &file_names });
-    match &args.output {
-        Some(path) => std::fs::write(path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
-        None => {
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-        }
-    }
-    Ok(())
+    crate::emit_report(report, format, args.output.as_deref(), &file_names, &source)
 }
 
 /// Collects from the engine; on failure, a message naming the engine, what chose it, the

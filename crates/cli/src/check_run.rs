@@ -1,13 +1,12 @@
 //! `rampart check-run -- docker run ...`: one container command line, checked with the container
 //! rules; same formats and exit codes as `scan`.
 
-use crate::{color, exit_code};
-use rampart_model::{InputError, Report, RuleMeta};
-use rampart_report::{render, Format, RenderOptions};
+use crate::exit_code;
+use rampart_model::{InputError, Report};
+use rampart_report::Format;
 use rampart_rules::{check_container, ContainerContext, Settings, RULES};
 use rampart_runargs::{parse_command_line, parse_shell_line, words_from_argv, RunArgsError, RunCommand, Tool};
 use rampart_scan::FailOn;
-use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 /// How findings name the command line (there is no file).
@@ -62,22 +61,7 @@ pub fn run(args: CheckRunArgs) -> anyhow::Result<u8> {
     let files = usize::from(errors.is_empty());
     let report = Report::new(findings, errors, Vec::new(), files, 0);
     let source = |path: &str| (path == SOURCE_NAME).then(|| line.clone());
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let color = color::use_color_from_env(to_terminal);
-    let rules: Vec<&RuleMeta> = RULES.iter().map(|rule| &rule.meta).collect();
-    let text = render(&report, format, &RenderOptions { color, source: &source, rules: &rules, files: &[SOURCE_NAME] });
-    if args.output.is_some() || format != Format::Tty {
-        let mut stderr = anstream::stderr();
-        for error in &report.errors {
-            let _ = writeln!(stderr, "rampart: error: {}", crate::describe_input_error(error));
-        }
-    }
-    match &args.output {
-        Some(path) => std::fs::write(path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
-        None => {
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-        }
-    }
+    crate::emit_report(&report, format, args.output.as_deref(), &[SOURCE_NAME], &source)?;
     Ok(exit_code(&report, args.fail_on.unwrap_or(FailOn::DEFAULT)))
 }
 

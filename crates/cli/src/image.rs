@@ -2,13 +2,12 @@
 //! archive, a root file system directory, or the engine's image export, checked with the image
 //! rules; same formats, `--fail-on` and exit codes as `scan`.
 
-use crate::{color, exit_code};
+use crate::exit_code;
 use rampart_image::{image_content, open, read_image_stream, today_utc, ContentCollector, Image, ImageError, Limits};
-use rampart_model::{ImageContent, ImageFacts, InputError, Report, RuleMeta, Snapshot};
-use rampart_report::{render, Format, RenderOptions};
+use rampart_model::{ImageContent, ImageFacts, InputError, Report, Snapshot};
+use rampart_report::Format;
 use rampart_rules::{check_image, check_snapshot, ImageContext, Rule, Settings, SnapshotContext, RULES};
 use rampart_scan::{parse_size, FailOn};
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
@@ -61,22 +60,7 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
     };
     let files = usize::from(errors.is_empty());
     let report = Report::new(findings, errors, Vec::new(), files, 0);
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let color = color::use_color_from_env(to_terminal);
-    let metas: Vec<&RuleMeta> = RULES.iter().map(|rule| &rule.meta).collect();
-    let text = render(&report, format, &RenderOptions { color, source: &|_| None, rules: &metas, files: &[label.as_str()] });
-    if args.output.is_some() || format != Format::Tty {
-        let mut stderr = anstream::stderr();
-        for error in &report.errors {
-            let _ = writeln!(stderr, "rampart: error: {}", crate::describe_input_error(error));
-        }
-    }
-    match &args.output {
-        Some(path) => std::fs::write(path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
-        None => {
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-        }
-    }
+    crate::emit_report(&report, format, args.output.as_deref(), &[label.as_str()], &|_| None)?;
     Ok(exit_code(&report, args.fail_on.unwrap_or(FailOn::DEFAULT)))
 }
 

@@ -140,27 +140,43 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<u8> {
     }
     let sources: HashMap<&str, &str> = result.files.iter().map(|f| (f.path.as_str(), f.text.as_str())).collect();
     let source = |path: &str| sources.get(path).map(|s| s.to_string());
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let files: Vec<&str> = result.files.iter().map(|file| file.path.as_str()).collect();
+    emit_report(&result.report, format, args.output.as_deref(), &files, &source)?;
+    Ok(exit_code(&result.report, fail_on))
+}
+
+/// Renders `report` in `format` (colour only on a terminal) and writes it to `output` or
+/// standard output. Input errors are part of every format; they also go to stderr, where CI logs
+/// show them, unless the terminal report on stdout already lists them.
+pub(crate) fn emit_report(
+    report: &Report,
+    format: Format,
+    output: Option<&std::path::Path>,
+    files: &[&str],
+    source: &dyn Fn(&str) -> Option<String>,
+) -> anyhow::Result<()> {
+    let to_terminal = output.is_none() && std::io::stdout().is_terminal();
     let color = color::use_color_from_env(to_terminal);
     let rules: Vec<&RuleMeta> = rampart_rules::RULES.iter().map(|rule| &rule.meta).collect();
-    let files: Vec<&str> = result.files.iter().map(|file| file.path.as_str()).collect();
-    let text = render(&result.report, format, &RenderOptions { color, source: &source, rules: &rules, files: &files });
-    // Input errors are part of every format; they also go to stderr, where CI logs show them,
-    // unless the terminal report on stdout already lists them.
-    if args.output.is_some() || format != Format::Tty {
+    let text = render(report, format, &RenderOptions { color, source, rules: &rules, files });
+    if output.is_some() || format != Format::Tty {
         let mut stderr = anstream::stderr();
-        for error in &result.report.errors {
+        for error in &report.errors {
             let _ = writeln!(stderr, "rampart: error: {}", describe_input_error(error));
         }
     }
-    match &args.output {
-        Some(path) => std::fs::write(path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
+    write_output(output, &text)
+}
+
+/// Writes `text` to `output`, or to standard output when there is none.
+pub(crate) fn write_output(output: Option<&std::path::Path>, text: &str) -> anyhow::Result<()> {
+    match output {
+        Some(path) => std::fs::write(path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display())),
         None => {
-            let mut stdout = std::io::stdout().lock();
-            let _ = stdout.write_all(text.as_bytes());
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            Ok(())
         }
     }
-    Ok(exit_code(&result.report, fail_on))
 }
 
 /// The config named with `--config`, else the nearest rampart.toml, else none (`--no-config`).

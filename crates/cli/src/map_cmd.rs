@@ -44,11 +44,6 @@ pub fn run(args: MapArgs) -> anyhow::Result<u8> {
         "json" => render_map_json(&map),
         _ => render_dot(&map),
     };
-    match &args.output {
-        Some(path) => std::fs::write(path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
-        None => {
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-        }
-    }
+    crate::write_output(args.output.as_deref(), &text)?;
     Ok(0)
 }

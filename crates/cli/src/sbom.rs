@@ -2,7 +2,6 @@
 
 use rampart_image::sbom::{cyclonedx, spdx, SbomSubject};
 use rampart_image::{now_utc, packages, Limits};
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -35,11 +34,6 @@ pub fn run(args: SbomArgs) -> anyhow::Result<u8> {
     };
     let mut text = serde_json::to_string_pretty(&document)?;
     text.push('\n');
-    match &args.output {
-        Some(path) => std::fs::write(path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
-        None => {
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-        }
-    }
+    crate::write_output(args.output.as_deref(), &text)?;
     Ok(0)
 }
