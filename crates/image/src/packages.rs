@@ -15,6 +15,10 @@ pub struct Package {
     pub version: String,
     /// The source package it was built from (dpkg `Source`, apk origin), when it differs.
     pub source: Option<String>,
+    /// The source package's version when the database records one that differs from the
+    /// binary's (dpkg `Source: glibc (2.36-9)` for binNMUs and packages versioned apart from
+    /// their source). Advisories are keyed on the source version, so matching needs it.
+    pub source_version: Option<String>,
     pub architecture: Option<String>,
     /// The layer that wrote the database record.
     pub layer: usize,
@@ -94,6 +98,7 @@ fn new_package(ecosystem: &'static str, name: &str, version: &str) -> Package {
         name: name.to_string(),
         version: version.to_string(),
         source: None,
+        source_version: None,
         architecture: None,
         layer: 0,
         found_in: String::new(),
@@ -127,10 +132,15 @@ pub(crate) fn parse_dpkg(text: &str, installed_by_definition: bool, out: &mut Ve
         }
         let mut package = new_package("deb", name, version);
         // `Source: name` or `Source: name (version)`.
-        package.source = field(&paragraph, "Source")
-            .and_then(|s| s.split_whitespace().next())
-            .filter(|s| *s != name)
-            .map(str::to_string);
+        if let Some(source_field) = field(&paragraph, "Source") {
+            let mut words = source_field.split_whitespace();
+            package.source = words.next().filter(|s| *s != name).map(str::to_string);
+            package.source_version = words
+                .next()
+                .and_then(|v| v.strip_prefix('(')?.strip_suffix(')'))
+                .filter(|v| !v.is_empty() && *v != version)
+                .map(str::to_string);
+        }
         package.architecture = field(&paragraph, "Architecture").map(str::to_string);
         out.push(package);
     }
@@ -244,6 +254,8 @@ mod tests {
         );
         assert_eq!(out.len(), 2);
         assert_eq!((out[0].name.as_str(), out[0].source.as_deref()), ("libc6", Some("glibc")));
+        assert_eq!(out[0].source_version.as_deref(), Some("2.36-9"));
+        assert_eq!((out[1].name.as_str(), out[1].source.as_deref(), out[1].source_version.as_deref()), ("bash", None, None));
         out[0].purl = purl(&out[0], Some("debian-12"));
         assert_eq!(out[0].purl, "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12");
         let mut apk = Vec::new();
