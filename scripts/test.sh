@@ -30,4 +30,17 @@ if [ -z "${RAMPART_TEST_DOCKER_HOST:-}" ] && [ "${RAMPART_SKIP_LIVE:-}" != 1 ] &
   export RAMPART_TEST_DOCKER_HOST="$PRIVATE_DOCKER_HOST"
 fi
 
+# Each file in scripts/setup.d prepares one thing more that some tests need (a Debian image, a
+# browser, an ssh server...): it is sourced in name order, may call apt_install and on_exit from
+# scripts/lib/setup.sh, and exports the variables its tests read. A step that cannot run here
+# (not root, no daemon) says so and exports nothing; the tests that need it then fail unless
+# RAMPART_SKIP_LIVE=1.
+# shellcheck source=lib/setup.sh
+. scripts/lib/setup.sh
+for step in scripts/setup.d/*.sh; do
+  [ -e "$step" ] || continue
+  # shellcheck disable=SC1090
+  . "$step"
+done
+
 cargo test --workspace --locked "$@"

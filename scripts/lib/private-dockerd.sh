@@ -4,15 +4,15 @@
 #
 # After start_private_dockerd: PRIVATE_DOCKER_HOST=unix://.../docker.sock, PRIVATE_DOCKER_DIR.
 
+# shellcheck source=setup.sh
+. "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+
 install_live_packages() {
   local packages=()
   command -v dockerd >/dev/null || packages+=(docker.io)
   # A static busybox: test images are built FROM scratch with it (nothing can be pulled).
   { command -v busybox >/dev/null && ! ldd "$(command -v busybox)" >/dev/null 2>&1; } || packages+=(busybox-static)
-  if [ ${#packages[@]} -gt 0 ]; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}"
-  fi
+  [ ${#packages[@]} -eq 0 ] || apt_install "${packages[@]}"
 }
 
 stop_private_dockerd() {
@@ -30,7 +30,7 @@ stop_private_dockerd() {
 
 start_private_dockerd() {
   PRIVATE_DOCKER_DIR=$(mktemp -d /tmp/rampart-dockerd.XXXXXX)
-  trap stop_private_dockerd EXIT
+  on_exit stop_private_dockerd
   PRIVATE_DOCKER_HOST="unix://$PRIVATE_DOCKER_DIR/docker.sock"
   dockerd --host "$PRIVATE_DOCKER_HOST" --data-root "$PRIVATE_DOCKER_DIR/data" --exec-root "$PRIVATE_DOCKER_DIR/exec" \
     --pidfile "$PRIVATE_DOCKER_DIR/docker.pid" >"$PRIVATE_DOCKER_DIR/dockerd.log" 2>&1 &
