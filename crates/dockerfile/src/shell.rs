@@ -13,6 +13,19 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
+/// The base name of a program, lower-cased and without `.exe`: `/usr/bin/bash` -> `bash`,
+/// `C:\\Windows\\System32\\cmd.EXE` -> `cmd`. The parser and the rules both name programs this way.
+pub fn program_base_name(program: &str) -> String {
+    let base = program.rsplit(['/', '\\']).next().unwrap_or(program).to_ascii_lowercase();
+    base.strip_suffix(".exe").map(str::to_string).unwrap_or(base)
+}
+
+/// POSIX-like shells (by base name) whose scripts tree-sitter-bash reads correctly, so a
+/// `SHELL`, `sh -c` or `bash -c` script of theirs is analysed.
+pub fn is_posix_shell_name(base_name: &str) -> bool {
+    matches!(base_name, "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh" | "ksh93" | "mksh")
+}
+
 /// How a command is joined to the one before it in its list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Joiner {

@@ -12,7 +12,9 @@
 //! its offset in the Dockerfile, so every span points into the Dockerfile source.
 
 use crate::ast::{CommandForm, Heredoc, Span, Word};
-use crate::shell::{Assignment, Command, Joiner, Pipeline, Scope, ScopeKind, ShellScript, ShellWord};
+use crate::shell::{
+    is_posix_shell_name, program_base_name, Assignment, Command, Joiner, Pipeline, Scope, ScopeKind, ShellScript, ShellWord,
+};
 use std::cell::RefCell;
 use tree_sitter::{Node, Parser, Tree, TreeCursor};
 
@@ -38,16 +40,9 @@ fn parse_tree(text: &str) -> Option<Tree> {
     })
 }
 
-/// Base name of a program without a `.exe` suffix, lower-cased: `/bin/BASH.exe` -> `bash`.
-fn program_base(program: &str) -> String {
-    let base = program.rsplit(['/', '\\']).next().unwrap_or(program);
-    let base = base.strip_suffix(".exe").or_else(|| base.strip_suffix(".EXE")).unwrap_or(base);
-    base.to_ascii_lowercase()
-}
-
-/// Shells whose syntax tree-sitter-bash reads correctly.
+/// Shells whose syntax tree-sitter-bash reads correctly, by program path or name.
 pub(crate) fn is_posix_shell(program: &str) -> bool {
-    matches!(program_base(program).as_str(), "sh" | "bash" | "ash" | "dash" | "ksh" | "mksh" | "zsh")
+    is_posix_shell_name(&program_base_name(program))
 }
 
 /// The script of a RUN, or `None` when its shell is not POSIX-like (PowerShell, cmd) or it is
@@ -149,7 +144,7 @@ fn is_heredoc_marker(line: &str) -> bool {
 fn shebang_is_shell(interpreter: &str) -> bool {
     let mut parts = interpreter.split_whitespace();
     let Some(program) = parts.next() else { return true };
-    if program_base(program) == "env" {
+    if program_base_name(program) == "env" {
         return parts.find(|p| !p.starts_with('-')).is_some_and(is_posix_shell);
     }
     is_posix_shell(program)
@@ -518,7 +513,7 @@ fn scope_kind(kind: &str) -> ScopeKind {
 /// STRING`, see [`Command::unwrapped`]), or `su [user] -c STRING` (su gives it to the user's
 /// shell).
 fn shell_string_position(command: &Command) -> Option<usize> {
-    let base = program_base(&command.program.value);
+    let base = program_base_name(&command.program.value);
     if base == "su" || base == "runuser" {
         return command.args.iter().position(|a| a.value == "-c" || a.value == "--command").map(|i| i + 1);
     }
@@ -848,7 +843,7 @@ impl<'n> Walker<'_, '_, 'n> {
     /// shell. `arguments` are the argument nodes of command `index`, in order.
     fn find_exec(&mut self, index: usize, arguments: &[Node<'n>], depth: u32) {
         let Some(command) = self.builder.script.commands.get(index) else { return };
-        if program_base(&command.program.value) != "find" || depth + 1 > self.builder.max_depth {
+        if program_base_name(&command.program.value) != "find" || depth + 1 > self.builder.max_depth {
             return;
         }
         let groups = exec_groups(&command.args);

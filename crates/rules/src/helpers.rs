@@ -384,16 +384,12 @@ pub fn active_shell(df: &Dockerfile, index: usize) -> Vec<String> {
 // Shells.
 // ---------------------------------------------------------------------------------------------
 
-/// The base name of a shell program, lower-cased and without `.exe`: `/usr/bin/bash` -> `bash`,
-/// `C:\Windows\System32\cmd.exe` -> `cmd`.
-pub fn program_base_name(program: &str) -> String {
-    let base = program.rsplit(['/', '\\']).next().unwrap_or(program).to_ascii_lowercase();
-    base.strip_suffix(".exe").map(str::to_string).unwrap_or(base)
-}
+pub use rampart_dockerfile::shell::program_base_name;
 
-/// POSIX-style shells whose `-c` string rampart parses.
+/// POSIX-style shells whose `-c` string rampart parses: the parser's list, and `busybox`, whose
+/// `sh` applet takes a shell's options when images call it by its own name.
 pub fn is_posix_shell(base_name: &str) -> bool {
-    matches!(base_name, "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh" | "mksh" | "ksh93" | "busybox")
+    rampart_dockerfile::shell::is_posix_shell_name(base_name) || base_name == "busybox"
 }
 
 /// Shells with their own syntax (PowerShell, cmd) that no POSIX rule applies to.

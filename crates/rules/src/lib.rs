@@ -46,7 +46,7 @@ pub(crate) mod prelude {
     pub use rampart_model::{ImageFile, ImageFileKind};
     pub use rampart_model::{NetworkMode, RestartPolicy, SecurityOpt};
     pub use rampart_dockerfile::{
-        BaseRef, Command, CommandForm, Dockerfile, Instruction, Joiner, Kind, ShellScript, Span, Stage,
+        BaseRef, Command, CommandForm, Dockerfile, Instruction, Joiner, Kind, ShellScript, Span,
     };
     pub use rampart_model::{Category, RuleDocs, RuleMeta, Severity, Target};
 }
