@@ -413,15 +413,16 @@ pub(crate) fn heredoc_markers(line: &str) -> (Vec<HeredocMarker>, Vec<usize>) {
     let mut hidden: Vec<usize> =
         arguments.iter().filter(|&&(s, _)| line[s..].starts_with("<<")).map(|&(s, _)| s).collect();
 
-    // BuildKit's words: quotes and escapes keep blanks inside a word.
-    let words = raw_words(&line[keyword_end..]);
+    // BuildKit's words: quotes and escapes keep blanks inside a word. BuildKit finds heredocs
+    // with raw quotes and always `\` as the escape, whatever the escape directive.
+    let words = crate::lower::split_words(&line[keyword_end..], b'\\');
     let mut first_argument = 0;
-    while words.get(first_argument).is_some_and(|&(s, _)| line[keyword_end + s..].starts_with("--")) {
+    while words.get(first_argument).is_some_and(|w| line[keyword_end + w.start..].starts_with("--")) {
         first_argument += 1;
     }
     let mut markers = Vec::new();
-    for &(start, end) in &words[first_argument.min(words.len())..] {
-        let (start, end) = (keyword_end + start, keyword_end + end);
+    for word in &words[first_argument.min(words.len())..] {
+        let (start, end) = (keyword_end + word.start, keyword_end + word.end);
         let word = &line[start..end];
         let digits = word.bytes().take_while(u8::is_ascii_digit).count();
         let Some(after) = word[digits..].strip_prefix("<<") else { continue };
@@ -530,39 +531,6 @@ fn skip_blanks_and_newlines(bytes: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
-}
-
-/// Splits on blanks, keeping quoted parts (and backslash escapes) inside words, like BuildKit's
-/// lexer with raw quotes. Returns byte ranges.
-pub(crate) fn raw_words(line: &str) -> Vec<(usize, usize)> {
-    let bytes = line.as_bytes();
-    let mut words = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        while i < bytes.len() && (is_blank(bytes[i]) || bytes[i] == b'\n') {
-            i += 1;
-        }
-        if i >= bytes.len() {
-            break;
-        }
-        let start = i;
-        let mut quote = None;
-        while i < bytes.len() {
-            let b = bytes[i];
-            match quote {
-                None if is_blank(b) || b == b'\n' => break,
-                None if b == b'\'' || b == b'"' => quote = Some(b),
-                Some(q) if b == q => quote = None,
-                _ => {}
-            }
-            if b == b'\\' && quote != Some(b'\'') {
-                i += 1;
-            }
-            i += 1;
-        }
-        words.push((start, i.min(bytes.len())));
-    }
-    words
 }
 
 /// Removes quotes and backslash escapes from a heredoc delimiter (BuildKit always uses `\`
