@@ -1173,6 +1173,33 @@ pub fn rpm_assumes_yes(command: &ast::Command) -> bool {
         })
 }
 
+/// Reports each yum/dnf call of the Dockerfile's RUN scripts for which `prompts` says the action
+/// asks for confirmation and nothing answers it (`-y`, `--setopt=assumeyes=1`, `yes |`, or an
+/// earlier instruction writing `assumeyes` into /etc). DKF015 (yum) and DKF018 (dnf) differ only
+/// in the tool and its actions.
+pub fn report_rpm_prompts(
+    cx: &crate::DockerfileContext<'_>,
+    out: &mut crate::Sink<'_>,
+    tool: &'static PackageTool,
+    prompts: fn(&PackageCall<'_>) -> bool,
+) {
+    let df = cx.dockerfile;
+    for (index, _, _, script) in indexed_run_scripts(df) {
+        for call in package_calls(script, tool) {
+            if !prompts(&call) || rpm_assumes_yes(&call.command) || answered_by_pipe(script, call.index) {
+                continue;
+            }
+            if config_written_before(df, index, "/etc/", "assumeyes") {
+                continue;
+            }
+            out.report(
+                call.command.span,
+                format!("`{} {}` without `-y`: the build fails at its prompt", call.command.name(), action_words(&call)),
+            );
+        }
+    }
+}
+
 /// The packages of a yum/dnf install that name no version (see [`rpm_package_pinned`]).
 pub fn unpinned_rpm_packages(packages: &[String]) -> Vec<&str> {
     packages.iter().map(String::as_str).filter(|p| rpm_package_pinned(p) == Some(false)).collect()

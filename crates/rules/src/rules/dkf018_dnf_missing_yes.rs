@@ -36,21 +36,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &DockerfileContext<'_>, out: &mut Sink<'_>) {
-    let df = cx.dockerfile;
-    for (index, _, _, script) in helpers::indexed_run_scripts(df) {
-        for call in helpers::package_calls(script, &helpers::DNF) {
-            if !prompts(&call) || helpers::rpm_assumes_yes(&call.command) || helpers::answered_by_pipe(script, call.index) {
-                continue;
-            }
-            if helpers::config_written_before(df, index, "/etc/", "assumeyes") {
-                continue;
-            }
-            out.report(
-                call.command.span,
-                format!("`{} {}` without `-y`: the build fails at its prompt", call.command.name(), helpers::action_words(&call)),
-            );
-        }
-    }
+    helpers::report_rpm_prompts(cx, out, &helpers::DNF, prompts);
 }
 
 fn prompts(call: &helpers::PackageCall<'_>) -> bool {
