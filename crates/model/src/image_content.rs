@@ -34,6 +34,9 @@ pub struct ImageContent {
     pub hidden: Vec<HiddenFile>,
     /// Secrets found in files of any layer, including files a later layer deleted.
     pub secrets: Vec<ImageSecret>,
+    /// Known vulnerabilities of the installed packages, from the advisory database (empty when
+    /// none was available: the report's vulnerability summary says whether it was).
+    pub vulnerabilities: Vec<crate::PackageVulnerability>,
 }
 
 /// A secret in a file of one layer (redacted: never the whole value).
@@ -72,6 +75,34 @@ pub struct OsRelease {
     pub pretty_name: String,
     /// The layer the file came from.
     pub layer: usize,
+}
+
+/// An image's base distribution as its own `/etc/os-release` names it, with the end of its
+/// security support from rampart's data table (crates/rules/src/image_content.rs).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BaseOs {
+    /// `ID`: `debian`, `alpine`, ...
+    pub id: String,
+    /// `VERSION_ID`: `12`, `3.19.1`; empty when the release has none (Debian testing).
+    pub version_id: String,
+    /// `PRETTY_NAME`: `Debian GNU/Linux 12 (bookworm)`.
+    pub pretty_name: String,
+    /// The end of security support (`YYYY-MM-DD`), when the table knows the release.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_of_life: Option<String>,
+    /// `supported` (before its end of life on the day of the check), `end-of-life`, or
+    /// `unknown` (a release the table does not list).
+    pub eol_status: EolStatus,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EolStatus {
+    Supported,
+    EndOfLife,
+    #[default]
+    Unknown,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -19,6 +19,10 @@ pub struct Report {
     /// `rampart audit`: chains of findings from an entry point to the host, most severe first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attack_paths: Vec<AttackPath>,
+    /// The images examined (`rampart image`, and the images `rampart audit` found), with the
+    /// base distribution read from each one's layers; absent from reports about files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<ImageSummary>,
     /// Riskiest first (see [`crate::Risk`]), then most severe, then by path, line and column.
     pub findings: Vec<Finding>,
     /// Inputs that could not be read or parsed; analysis went on with the others.
@@ -26,6 +30,27 @@ pub struct Report {
     /// Things worth knowing that are not findings, such as an ignore comment that matched nothing.
     pub notices: Vec<Notice>,
     pub summary: Summary,
+    /// `rampart image` and `rampart audit`: each image's vulnerability summary (counts by
+    /// severity, fixable, suppressed, the advisory database's age), also when no database was
+    /// available.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vulnerability_scans: Vec<crate::VulnerabilityScan>,
+}
+
+/// One image of the report: how findings name it, and its base distribution.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImageSummary {
+    /// As findings name it in `location.object`: `image:app:1`, `image:3f2a9c1b7e0d`.
+    pub object: String,
+    /// The engine's image ID (`sha256:…`); empty for an image read from a file.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub id: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Absent when the image's content was not read or it has no `/etc/os-release`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_os: Option<crate::BaseOs>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -91,10 +116,12 @@ impl Report {
             tool: Tool { name: "rampart".into(), version: env!("CARGO_PKG_VERSION").into() },
             checklist: Vec::new(),
             attack_paths: Vec::new(),
+            images: Vec::new(),
             findings,
             errors,
             notices,
             summary,
+            vulnerability_scans: Vec::new(),
         }
     }
 }

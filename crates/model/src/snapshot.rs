@@ -148,6 +148,15 @@ pub struct ImageFacts {
     pub env: Vec<String>,
     /// `docker history` CreatedBy, oldest layer first.
     pub history: Vec<String>,
+    /// The base distribution read from the image's own layers (`rampart audit` reads the
+    /// images its containers use); absent when the content was not read (`--no-image-content`,
+    /// a failure noted in `notes`, an image no container uses) or has no `/etc/os-release`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_os: Option<crate::BaseOs>,
+    /// What was read from the image's layers, kept so a saved snapshot replays the image
+    /// content rules offline; absent when the content was not read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<Box<crate::ImageContent>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
