@@ -13,7 +13,6 @@ mod risk;
 mod attack_path;
 mod rule;
 mod snapshot;
-mod vulnerability;
 
 pub use checklist::{ChecklistAnswer, ChecklistItem, ChecklistStatus, CHECKLIST};
 pub use compose::{ComposeNetwork, ComposeProject, ComposeResource, ComposeService, ComposeVolume, ResourceSource};
@@ -29,4 +28,3 @@ pub use snapshot::{
     SocketFacts, VolumeFacts, SNAPSHOT_VERSION,
 };
 pub use rule::{Category, RuleDocs, RuleMeta, Severity, Target};
-pub use vulnerability::{AdvisoryDatabase, PackageVulnerability, SuppressedVulnerability, VulnerabilityScan, VulnerabilityScanStatus};
