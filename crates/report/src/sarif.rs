@@ -52,6 +52,7 @@ fn sarif_log(report: &Report, options: &RenderOptions<'_>) -> Sarif {
 }
 
 fn driver(report: &Report, rules: &[&RuleMeta]) -> ToolComponent {
+    // Set only when the workspace manifest names a public repository (it does not yet).
     let information_uri = env!("CARGO_PKG_REPOSITORY");
     let driver = ToolComponent::builder()
         .name(report.tool.name.clone())
