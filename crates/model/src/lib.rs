@@ -13,6 +13,7 @@ mod risk;
 mod attack_path;
 mod rule;
 mod snapshot;
+mod vulnerability;
 
 pub use checklist::{ChecklistAnswer, ChecklistItem, ChecklistStatus, CHECKLIST};
 pub use compose::{ComposeNetwork, ComposeProject, ComposeResource, ComposeService, ComposeVolume, ResourceSource};
@@ -28,3 +29,4 @@ pub use snapshot::{
     SocketFacts, VolumeFacts, SNAPSHOT_VERSION,
 };
 pub use rule::{Category, RuleDocs, RuleMeta, Severity, Target};
+pub use vulnerability::{AdvisoryDatabase, PackageVulnerability, SuppressedVulnerability, VulnerabilityScan, VulnerabilityScanStatus};
