@@ -113,6 +113,7 @@ fn check(content: &ImageContent, rules: &[&Rule]) -> Vec<rampart_model::Finding>
             healthcheck: content.healthcheck.clone(),
             env: content.env.clone(),
             history: content.history.iter().map(|step| step.created_by.clone()).collect(),
+            ..ImageFacts::default()
         };
         let snapshot = Snapshot { images: vec![facts], ..Snapshot::default() };
         let image_rules = rules.iter().copied().filter(|rule| rule.meta.code.starts_with("IMG"));
