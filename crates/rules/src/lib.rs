@@ -153,6 +153,34 @@ mod tests {
     }
 
     #[test]
+    fn a_peer_id_names_at_most_one_rule_per_target() {
+        // One check can be a Dockerfile rule and an image rule at once (DL3009 is DKF005 in a
+        // Dockerfile and IMG023 in a built image), but within one kind of target a linter's
+        // check ID (hadolint, checkov, trivy, dockle) that named two rules would make its ignore
+        // pragma switch off a rule it never meant. A CIS benchmark section is broader on
+        // purpose: CIS-5.4 (capabilities) covers CTR002, CTR003 and CTR004 together.
+        let mut seen: std::collections::HashMap<(String, String), &str> = std::collections::HashMap::new();
+        for rule in RULES {
+            let m = &rule.meta;
+            for alias in m.aliases {
+                assert!(
+                    alias.len() > 2 && alias.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)),
+                    "{}: malformed alias {alias:?}",
+                    m.code
+                );
+                let is_benchmark_section = alias.starts_with("CIS-") && !alias.starts_with("CIS-DI-");
+                if is_benchmark_section {
+                    continue;
+                }
+                let key = (format!("{:?}", m.target), alias.to_ascii_uppercase());
+                if let Some(other) = seen.insert(key, m.code) {
+                    panic!("{alias} names both {other} and {} for the same target", m.code);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn every_rule_file_matches_its_code() {
         // The generated registry is sorted by file name; codes must follow the same order,
         // which catches a file named after one code but declaring another.
