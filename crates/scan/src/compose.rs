@@ -37,17 +37,10 @@ pub(crate) fn scan_project(files: &[PathBuf], options: &ScanOptions) -> FileOutc
     let project_cx = ProjectContext { project: &loaded.project, settings: &options.settings };
     findings.extend(check_project(&project_cx, RULES.iter().copied()));
     let mut outcome = FileOutcome::default();
-    for mut finding in findings {
+    for finding in findings {
         let path = finding.location.path.clone().unwrap_or_default();
-        let silenced = suppressions.get_mut(&path).is_some_and(|s| s.silences(&finding));
-        if silenced || options.policy.ignores(&finding, std::path::Path::new(&path)) {
-            outcome.suppressed += 1;
-            continue;
-        }
-        if let Some(severity) = options.policy.severity_of(&finding.rule) {
-            finding.severity = severity;
-        }
-        outcome.findings.push(finding);
+        let file_suppressions = suppressions.get_mut(&path);
+        outcome.admit(finding, |f| file_suppressions.is_some_and(|s| s.silences(f)), &options.policy, std::path::Path::new(&path));
     }
     for warning in loaded.warnings {
         outcome.notices.push(Notice { kind: "compose".into(), path: warning.path, line: warning.line, message: warning.message });

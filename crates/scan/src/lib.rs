@@ -114,6 +114,23 @@ struct FileOutcome {
     notices: Vec<Notice>,
 }
 
+impl FileOutcome {
+    /// Keeps `finding` unless an ignore comment of its file (`silenced`, asked first so that a
+    /// comment that matches is never reported unused just because the configuration also
+    /// switches the rule off) or the configuration suppresses it; the configuration may also
+    /// change its severity.
+    fn admit(&mut self, mut finding: Finding, silenced: impl FnOnce(&Finding) -> bool, policy: &Policy, path: &Path) {
+        if silenced(&finding) || policy.ignores(&finding, path) {
+            self.suppressed += 1;
+            return;
+        }
+        if let Some(severity) = policy.severity_of(&finding.rule) {
+            finding.severity = severity;
+        }
+        self.findings.push(finding);
+    }
+}
+
 /// Scans `options.paths`. Unreadable or unparsable files become [`InputError`]s and the scan
 /// goes on with the others.
 pub fn scan(options: &ScanOptions) -> ScanResult {
@@ -167,17 +184,8 @@ fn scan_file(path: &Path, options: &ScanOptions) -> FileOutcome {
     let cx = DockerfileContext { dockerfile: &dockerfile, path: &display, settings: &options.settings };
     let mut ignore_comments = FileSuppressions::new(&dockerfile, &display);
     let mut outcome = FileOutcome::default();
-    for mut finding in check_dockerfile(&cx, RULES.iter().copied()) {
-        // Ignore comments first, so one that matches is never reported unused just because the
-        // config also switches the rule off.
-        if ignore_comments.silences(&finding) || options.policy.ignores(&finding, path) {
-            outcome.suppressed += 1;
-            continue;
-        }
-        if let Some(severity) = options.policy.severity_of(&finding.rule) {
-            finding.severity = severity;
-        }
-        outcome.findings.push(finding);
+    for finding in check_dockerfile(&cx, RULES.iter().copied()) {
+        outcome.admit(finding, |f| ignore_comments.silences(f), &options.policy, path);
     }
     outcome.notices = ignore_comments.into_notices();
     // What BuildKit accepts but is probably a mistake (a line continuation at the end of the

@@ -56,15 +56,8 @@ pub(crate) fn scan_command_file(path: &Path, display: String, bytes: &[u8], kind
     let mut ignore_comments = FileSuppressions::from_comments(&display, &comments, &targets);
     for command in &found.commands {
         let cx = ContainerContext { spec: &command.spec, settings: &options.settings };
-        for mut finding in check_container(&cx, RULES.iter().copied()) {
-            if ignore_comments.silences(&finding) || options.policy.ignores(&finding, path) {
-                outcome.suppressed += 1;
-                continue;
-            }
-            if let Some(severity) = options.policy.severity_of(&finding.rule) {
-                finding.severity = severity;
-            }
-            outcome.findings.push(finding);
+        for finding in check_container(&cx, RULES.iter().copied()) {
+            outcome.admit(finding, |f| ignore_comments.silences(f), &options.policy, path);
         }
     }
     outcome.notices = ignore_comments.into_notices();
