@@ -77,6 +77,12 @@ pub struct Command {
 }
 
 impl Command {
+    /// A command with no assignments or redirections, first in its list, in the script's own
+    /// scope; the builder fills in the rest as it learns it.
+    pub(crate) fn plain(program: ShellWord, args: Vec<ShellWord>, span: Span, depth: u32) -> Self {
+        Command { env: Vec::new(), program, args, span, joiner: Joiner::Start, pipeline: 0, depth, redirects: Vec::new(), scope: 0 }
+    }
+
     /// The program's base name: `/usr/bin/apt-get` -> `apt-get`.
     pub fn name(&self) -> &str {
         let program = self.program.value.as_str();

@@ -194,17 +194,8 @@ impl Builder {
         let (Some(first), Some(last)) = (words.first(), words.last()) else { return };
         let pipeline = self.script.pipelines.len();
         self.script.pipelines.push(Pipeline { commands: vec![self.script.commands.len()] });
-        let command = Command {
-            env: Vec::new(),
-            program: word(first),
-            args: words[1..].iter().map(word).collect(),
-            span: Span { start: first.span.start, end: last.span.end.max(first.span.start) },
-            joiner: Joiner::Start,
-            pipeline,
-            depth: 0,
-            redirects: Vec::new(),
-            scope: 0,
-        };
+        let span = Span { start: first.span.start, end: last.span.end.max(first.span.start) };
+        let command = Command { pipeline, ..Command::plain(word(first), words[1..].iter().map(word).collect(), span, 0) };
         self.script.commands.push(command);
         if let Some(index) = shell_script_argument(words.iter().skip(1).map(|w| w.value.as_str())) {
             let Some(string) = words.get(index + 1) else { return };
@@ -797,17 +788,8 @@ impl<'n> Walker<'_, '_, 'n> {
             }
         }
         let program = self.word(name);
-        let index = self.push(Command {
-            env,
-            program,
-            args,
-            span: self.span(node.start_byte(), node.end_byte()),
-            joiner: Joiner::Start,
-            pipeline: 0,
-            depth,
-            redirects,
-            scope: 0,
-        });
+        let span = self.span(node.start_byte(), node.end_byte());
+        let index = self.push(Command { env, redirects, ..Command::plain(program, args, span, depth) });
         for &(field, child) in &parts {
             if field != Some("name") || child.named_child_count() > 0 {
                 self.substitutions(child, depth);
@@ -858,17 +840,7 @@ impl<'n> Walker<'_, '_, 'n> {
             self.scope = self.builder.new_scope(ScopeKind::FindExec, self.scope, span);
             self.pending = Joiner::Start;
             self.pipeline = None;
-            let nested = self.push(Command {
-                env: Vec::new(),
-                program: program.clone(),
-                args: rest.to_vec(),
-                span,
-                joiner: Joiner::Start,
-                pipeline: 0,
-                depth: depth + 1,
-                redirects: Vec::new(),
-                scope: 0,
-            });
+            let nested = self.push(Command::plain(program.clone(), rest.to_vec(), span, depth + 1));
             self.shell_string(nested, arguments.get(group.start + 1..group.end).unwrap_or(&[]), depth + 1);
             (self.pending, self.pipeline, self.scope) = saved;
         }
@@ -881,17 +853,8 @@ impl<'n> Walker<'_, '_, 'n> {
         let program = self.word(keyword);
         let args = parts.iter().skip(1).filter(|(_, n)| n.is_named()).map(|&(_, n)| self.word(n)).collect();
         self.recycle(parts);
-        self.push(Command {
-            env: Vec::new(),
-            program,
-            args,
-            span: self.span(node.start_byte(), node.end_byte()),
-            joiner: Joiner::Start,
-            pipeline: 0,
-            depth,
-            redirects: Vec::new(),
-            scope: 0,
-        });
+        let span = self.span(node.start_byte(), node.end_byte());
+        self.push(Command::plain(program, args, span, depth));
         self.substitutions(node, depth);
     }
 
@@ -908,17 +871,8 @@ impl<'n> Walker<'_, '_, 'n> {
             args.pop();
         }
         self.recycle(parts);
-        self.push(Command {
-            env: Vec::new(),
-            program: self.word(open),
-            args,
-            span: self.span(node.start_byte(), node.end_byte()),
-            joiner: Joiner::Start,
-            pipeline: 0,
-            depth,
-            redirects: Vec::new(),
-            scope: 0,
-        });
+        let (program, span) = (self.word(open), self.span(node.start_byte(), node.end_byte()));
+        self.push(Command::plain(program, args, span, depth));
         self.substitutions(node, depth);
     }
 
