@@ -698,7 +698,9 @@ pub static RULES: &[Rule] = &[
         "pgpass",
         "a password in a PostgreSQL password file",
         &[":5432:", ":*:"],
-        r"(?m)^[^:\s#]+:(?:[0-9]{1,5}|\*):[^:\s]+:[^:\s]+:(?P<secret>[^\s]+)$",
+        // Five fields; a colon inside the password is escaped (`\:`), so an unescaped one means
+        // another format (/etc/passwd and /etc/shadow lines have seven and nine fields).
+        r"(?m)^[^:\s#]+:(?:[0-9]{1,5}|\*):[^:\s]+:[^:\s]+:(?P<secret>(?:[^\s:\\]|\\.)+)$",
     ),
     file_line(
         "htpasswd-hash",

@@ -161,7 +161,9 @@ pub fn is_base64_user_password(secret: &[u8]) -> bool {
 pub fn is_plausible_generic_value(secret: &[u8]) -> bool {
     let Ok(value) = std::str::from_utf8(secret) else { return false };
     let is_path = value.starts_with('/') || value.starts_with("./") || value.starts_with("../") || value.starts_with("~/");
+    // `Win32::GetCwd` (`$pwd = Win32::GetCwd();` in Perl's Cwd.pm): a qualified name, not a secret.
     let is_code = value.contains("://")
+        || value.contains("::")
         || value.starts_with("os.")
         || value.starts_with("process.")
         || value.starts_with("env.")

@@ -338,6 +338,12 @@ fn near_misses_are_not_reported() {
         "TOKEN=1234567890",
         "POSTGRES_PASSWORD=ChooseYourOwnPasswordHere1234",
         "mitmdump --mode reverse:https://httpbin.org:443@8443",
+        // System account files are not .pgpass files, and qualified names are not passwords.
+        "root:*:20000:0:99999:7:::",
+        "root:*:0:0:root:/root:/bin/bash",
+        "daemon:*:19000:0:99999:7:::\nbin:*:19000:0:99999:7:::",
+        "\t$newpwd = Win32::GetFullPathName($newdir);",
+        "    $pwd = Dos::GetCwd();",
         "\"hashed_secret\": \"8c3f1e2a9b7d6c5e4f3a2b1c0d9e8f7a6b5c4d3e\"",
     ] {
         assert!(scan(text).matches.is_empty(), "{text}: {:?}", rule_ids(text));
