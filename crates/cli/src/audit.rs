@@ -7,16 +7,18 @@
 //! all could be audited.
 
 use crate::{exit_code, EXIT_ERROR};
-use rampart_engine::{collect, resolve_endpoint, CollectOptions, EngineError, Environment};
-use rampart_model::{Finding, Notice, Report, Snapshot, SNAPSHOT_VERSION};
+use crate::image::{analyse, export_and_read, ReadBudget};
+use rampart_engine::{collect, resolve_endpoint, CollectOptions, Endpoint, EngineError, Environment};
+use rampart_model::{CollectorNote, Finding, ImageSummary, Notice, Report, Snapshot, Target, SNAPSHOT_VERSION};
+use rampart_rules::image::image_object;
 use rampart_report::Format;
 use rampart_rules::checklist::answer_checklist;
 use rampart_rules::{check_container, check_snapshot, ContainerContext, Settings, SnapshotContext, RULES};
-use rampart_scan::{scan, FailOn, ScanOptions};
+use rampart_scan::{parse_size, scan, FailOn, ScanOptions};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 #[derive(clap::Args)]
 pub struct AuditArgs {
@@ -49,7 +51,20 @@ pub struct AuditArgs {
     /// Show only findings that are not in this earlier JSON report, and list what was fixed.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// Do not read the images containers use (their layers: files, secrets, packages, base
+    /// OS); judge images by their config and history only.
+    #[arg(long)]
+    no_image_content: bool,
+    /// Seconds to spend reading one image's export before giving up on it (a note says so).
+    #[arg(long, value_name = "SECONDS", default_value = "300", value_parser = parse_seconds)]
+    image_timeout: Duration,
+    /// Largest image export (the `docker save` stream) to read [default: 16GiB].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    max_image_size: Option<usize>,
 }
+
+/// Images read at once: each read is one decompressing thread, and the machine may have few cores.
+const IMAGE_READERS: usize = 2;
 
 pub(crate) fn parse_seconds(text: &str) -> Result<Duration, String> {
     match text.parse::<f64>() {
@@ -71,18 +86,28 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
 
     let snapshot = match &args.snapshot {
         Some(path) => Ok(load_snapshot(path)?),
-        None => collect_live(args.host.as_deref(), args.timeout),
+        None => connect_and_collect(args.host.as_deref(), args.timeout).map(|(mut snapshot, endpoint)| {
+            if !args.no_image_content {
+                let budget = ImageBudget {
+                    timeout: args.image_timeout,
+                    max_bytes: args.max_image_size.map_or(DEFAULT_MAX_IMAGE_BYTES, |size| size as u64),
+                };
+                read_image_contents(&mut snapshot, &endpoint, &budget);
+            }
+            snapshot
+        }),
     };
     let mut stderr = anstream::stderr();
-    let (mut report, files, texts) = match snapshot {
+    let (mut report, files, texts) = match &snapshot {
         Ok(snapshot) => {
             if let Some(path) = &args.save_snapshot {
-                let json = serde_json::to_string_pretty(&snapshot)?;
+                let json = serde_json::to_string_pretty(snapshot)?;
                 std::fs::write(path, json).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
             }
-            (audit_snapshot(&snapshot, rules()), Vec::new(), HashMap::new())
+            (audit_snapshot(snapshot, rules()), Vec::new(), HashMap::new())
         }
         Err(failure) => {
+            let failure = failure.clone();
             let _ = writeln!(stderr, "rampart: {failure}");
             // Still useful: lint what is on disk here.
             let mut options = ScanOptions { paths: vec![PathBuf::from(".")], ..ScanOptions::default() };
@@ -97,7 +122,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
             let texts: HashMap<String, String> = result.files.into_iter().map(|f| (f.path, f.text)).collect();
             if files.is_empty() && report.errors.is_empty() {
                 let _ = writeln!(stderr, "rampart: nothing could be audited: no engine, and no Dockerfile or compose file under the current directory");
-                print_report(&report, format, &args, &files, &texts)?;
+                print_report(&report, format, &args, &files, &texts, None)?;
                 return Ok(EXIT_ERROR);
             }
             (report, files, texts)
@@ -106,7 +131,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
     if let Some(baseline) = &baseline {
         rampart_report::apply_baseline(&mut report, baseline);
     }
-    print_report(&report, format, &args, &files, &texts)?;
+    print_report(&report, format, &args, &files, &texts, snapshot.as_ref().ok())?;
     Ok(exit_code(&report, fail_on))
 }
 
@@ -116,20 +141,26 @@ fn print_report(
     args: &AuditArgs,
     files: &[String],
     texts: &HashMap<String, String>,
+    snapshot: Option<&Snapshot>,
 ) -> anyhow::Result<()> {
     let source = |path: &str| texts.get(path).cloned();
     let file_names: Vec<&str> = files.iter().map(String::as_str).collect();
-    crate::emit_report(report, format, args.output.as_deref(), &file_names, &source)
+    crate::emit_host_report(report, format, args.output.as_deref(), &file_names, &source, snapshot)
 }
 
 /// Collects from the engine; on failure, a message naming the engine, what chose it, the
 /// reason, and for a permission problem what to do about it.
 pub(crate) fn collect_live(host: Option<&str>, timeout: Duration) -> Result<Snapshot, String> {
+    connect_and_collect(host, timeout).map(|(snapshot, _)| snapshot)
+}
+
+/// [`collect_live`], also giving the endpoint it chose (the image reads go to the same engine).
+fn connect_and_collect(host: Option<&str>, timeout: Duration) -> Result<(Snapshot, Endpoint), String> {
     let endpoint = resolve_endpoint(host, &Environment::from_process())
         .map_err(|e| format!("cannot find the engine to audit: {e}"))?;
     let mut options = CollectOptions::new(endpoint.clone());
     options.timeout = timeout;
-    collect(&options).map_err(|error| {
+    collect(&options).map(|snapshot| (snapshot, endpoint.clone())).map_err(|error| {
         let mut message = format!("cannot audit the engine {} (chosen by {}): {error}", endpoint.host, endpoint.chosen_by);
         if error.is_permission_denied() {
             message.push_str(
@@ -167,6 +198,12 @@ pub fn audit_snapshot<'r>(snapshot: &Snapshot, rules: impl Iterator<Item = &'r r
         let cx = ContainerContext { spec: &container.spec, settings: &settings };
         findings.extend(check_container(&cx, rules.clone()));
     }
+    let content_rules: Vec<&rampart_rules::Rule> = rules.clone().filter(|rule| rule.meta.target == Target::Image).collect();
+    for image in &snapshot.images {
+        if let Some(content) = &image.content {
+            findings.extend(crate::image::check_content(content, &content_rules));
+        }
+    }
     findings.extend(check_snapshot(&SnapshotContext { snapshot, settings: &settings }, rules));
     let notices = snapshot
         .notes
@@ -174,7 +211,88 @@ pub fn audit_snapshot<'r>(snapshot: &Snapshot, rules: impl Iterator<Item = &'r r
         .map(|note| Notice { kind: "not-collected".into(), path: note.collector.clone(), line: None, message: note.message.clone() })
         .collect();
     let mut report = Report::new(findings, Vec::new(), notices, 0, 0);
+    report.images = snapshot
+        .images
+        .iter()
+        .map(|image| ImageSummary { object: image_object(image), id: image.id.clone(), tags: image.tags.clone(), base_os: image.base_os.clone() })
+        .collect();
     report.weigh_context(snapshot);
     report.checklist = answer_checklist(Some(snapshot), &report.findings, None);
     report
+}
+
+/// Default for `--max-image-size`: the export of one image.
+const DEFAULT_MAX_IMAGE_BYTES: u64 = 16 << 30;
+
+/// What reading one image's export may cost.
+struct ImageBudget {
+    timeout: Duration,
+    max_bytes: u64,
+}
+
+/// Reads the content of each distinct image the snapshot's containers use (streamed from the
+/// engine's export, [`IMAGE_READERS`] at a time, each within `budget`) into the snapshot's image
+/// facts: what the image content rules judge, and the base OS. An image that cannot be read
+/// becomes a note, and the rest of the audit goes on.
+fn read_image_contents(snapshot: &mut Snapshot, endpoint: &Endpoint, budget: &ImageBudget) {
+    let mut wanted: Vec<String> = snapshot.containers.iter().map(|c| c.image_id.clone()).filter(|id| !id.is_empty()).collect();
+    wanted.sort();
+    wanted.dedup();
+    let mut jobs: std::collections::VecDeque<(usize, String)> = std::collections::VecDeque::new();
+    for id in wanted {
+        match snapshot.images.iter().position(|image| image.id == id) {
+            Some(index) => jobs.push_back((index, image_object(&snapshot.images[index]))),
+            // Removed between listing containers and listing images: nothing to read.
+            None => snapshot.notes.push(CollectorNote { collector: format!("image content {id}"), message: "a container uses this image, but the engine no longer lists it".into() }),
+        }
+    }
+    let limits = rampart_image::Limits::default();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    // index -> (object, when it must have answered)
+    let mut running: HashMap<usize, (String, Instant)> = HashMap::new();
+    // Past the reader's own deadline, a stalled stream gets this long to fail on its own before
+    // it is given up (its thread is left behind, blocked on the engine, and ends with rampart).
+    let grace = Duration::from_secs(5);
+    loop {
+        while running.len() < IMAGE_READERS {
+            let Some((index, object)) = jobs.pop_front() else { break };
+            let deadline = Instant::now() + budget.timeout;
+            let read_budget = ReadBudget { max_bytes: Some(budget.max_bytes), deadline: Some(deadline) };
+            let (endpoint, limits, sender, id, name) = (endpoint.clone(), limits.clone(), sender.clone(), snapshot.images[index].id.clone(), object.clone());
+            running.insert(index, (object, deadline + grace));
+            std::thread::spawn(move || {
+                let result = export_and_read(&endpoint, &id, &limits, &read_budget).map(|(image, collector)| analyse(&image, &collector, &name));
+                // The receiver is gone only when the audit stopped waiting for this image.
+                let _ = sender.send((index, result));
+            });
+        }
+        if running.is_empty() {
+            break;
+        }
+        let now = Instant::now();
+        let next_deadline = running.values().map(|(_, deadline)| *deadline).min().unwrap_or(now);
+        match receiver.recv_timeout(next_deadline.saturating_duration_since(now)) {
+            Ok((index, result)) => {
+                let Some((object, _)) = running.remove(&index) else { continue };
+                let image = &mut snapshot.images[index];
+                match result {
+                    Ok(analysis) => {
+                        image.base_os = analysis.base_os;
+                        image.content = Some(Box::new(analysis.content));
+                    }
+                    Err(message) => snapshot.notes.push(CollectorNote { collector: format!("image content {object}"), message }),
+                }
+            }
+            Err(_) => {
+                let now = Instant::now();
+                let late: Vec<usize> = running.iter().filter(|(_, (_, deadline))| *deadline <= now).map(|(index, _)| *index).collect();
+                for index in late {
+                    if let Some((object, _)) = running.remove(&index) {
+                        let message = format!("the engine's export did not finish within {} s (--image-timeout)", budget.timeout.as_secs_f64());
+                        snapshot.notes.push(CollectorNote { collector: format!("image content {object}"), message });
+                    }
+                }
+            }
+        }
+    }
 }

@@ -3,12 +3,15 @@
 //! rules; same formats, `--fail-on` and exit codes as `scan`.
 
 use crate::exit_code;
-use rampart_image::{image_content, open, read_image_stream, today_utc, ContentCollector, Image, ImageError, Limits};
-use rampart_model::{ImageContent, ImageFacts, InputError, Report, Snapshot};
+use rampart_engine::Endpoint;
+use rampart_image::{image_content, open, packages, read_image_stream, today_utc, ContentCollector, Image, ImageError, Limits, Package};
+use rampart_model::{BaseOs, Finding, ImageContent, ImageFacts, ImageSummary, InputError, Report, Snapshot};
 use rampart_report::Format;
 use rampart_rules::{check_image, check_snapshot, ImageContext, Rule, Settings, SnapshotContext, RULES};
 use rampart_scan::{parse_size, FailOn};
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 #[derive(clap::Args)]
 pub struct ImageArgs {
@@ -50,18 +53,58 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
         limits.max_layer_bytes = size as u64;
     }
     let label = args.image.display().to_string();
-    let (findings, errors) = match load(&args.image, args.host.as_deref(), &limits) {
+    let rules: Vec<&Rule> = RULES.iter().copied().filter(|rule| !ignored.contains(&rule.meta.code)).collect();
+    let (findings, errors, summary) = match load(&args.image, args.host.as_deref(), &limits) {
         Ok((image, collector)) => {
-            let content = image_content(&image, &collector, &object_name(&image, &args.image), &today_utc());
-            let rules: Vec<&Rule> = RULES.iter().copied().filter(|rule| !ignored.contains(&rule.meta.code)).collect();
-            (check(&content, &rules), Vec::new())
+            let analysis = analyse(&image, &collector, &object_name(&image, &args.image));
+            let findings = check(&analysis.content, &rules);
+            let summary = ImageSummary {
+                object: analysis.content.object.clone(),
+                id: String::new(),
+                tags: image.tags.clone(),
+                base_os: analysis.base_os.clone(),
+            };
+            (findings, Vec::new(), Some(summary))
         }
-        Err(message) => (Vec::new(), vec![InputError { path: label.clone(), line: None, column: None, message }]),
+        Err(message) => (Vec::new(), vec![InputError { path: label.clone(), line: None, column: None, message }], None),
     };
     let files = usize::from(errors.is_empty());
-    let report = Report::new(findings, errors, Vec::new(), files, 0);
+    let mut report = Report::new(findings, errors, Vec::new(), files, 0);
+    report.images.extend(summary);
     crate::emit_report(&report, format, args.output.as_deref(), &[label.as_str()], &|_| None)?;
     Ok(exit_code(&report, args.fail_on.unwrap_or(FailOn::DEFAULT)))
+}
+
+/// What one image's content tells, shared by `rampart image` and `rampart audit` (which reads
+/// the images its containers use): the facts the image rules judge, the installed packages,
+/// and the base distribution with its end of life.
+pub(crate) struct ImageAnalysis {
+    pub content: ImageContent,
+    /// For the vulnerability step and the SBOM.
+    #[allow(dead_code)]
+    pub packages: Vec<Package>,
+    pub base_os: Option<BaseOs>,
+}
+
+/// From a read image to its [`ImageAnalysis`]. `object` names it in findings (`image:app:1`).
+/// Everything judged later (by [`check_content`]) is in `content`, so an audit snapshot that
+/// keeps the content replays the same findings offline.
+pub(crate) fn analyse(image: &Image, collector: &ContentCollector, object: &str) -> ImageAnalysis {
+    let checked_on = today_utc();
+    let content = image_content(image, collector, object, &checked_on);
+    let packages = packages(image, collector);
+    let base_os = content.os.as_ref().map(|os| rampart_rules::image_content::base_os(os, &checked_on));
+    // Vulnerability matching belongs here: `packages` and `content.os` in, facts for the
+    // VUL rules added to `content` out, so `image` and `audit` (live or replayed) judge them alike.
+    ImageAnalysis { content, packages, base_os }
+}
+
+/// The rules that judge an image's content (Target::Image: files, layers, secrets, history).
+/// `audit` runs these on each image it read; the config rules (IMG001-IMG005) it runs over the
+/// snapshot's images already.
+pub(crate) fn check_content(content: &ImageContent, rules: &[&Rule]) -> Vec<Finding> {
+    let settings = Settings::default();
+    check_image(&ImageContext { image: content, settings: &settings }, rules.iter().copied())
 }
 
 /// Reads the image `target` names: a file or directory when one exists at that path, else an
@@ -79,15 +122,57 @@ pub(crate) fn load(target: &Path, host: Option<&str>, limits: &Limits) -> Result
     }
     let endpoint = rampart_engine::resolve_endpoint(host, &rampart_engine::Environment::from_process())
         .map_err(|e| format!("{name} is not a file or directory, and no engine to ask for it: {e}"))?;
+    export_and_read(&endpoint, &name, limits, &ReadBudget::default())
+        .map_err(|e| format!("{name} is not a file or directory, and {e}"))
+}
+
+/// Bounds on one image export beyond [`Limits`]: the bytes of the whole `docker save` stream
+/// and a deadline, both checked as the stream is read.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ReadBudget {
+    pub max_bytes: Option<u64>,
+    pub deadline: Option<Instant>,
+}
+
+/// Streams image `name` (name, tag or ID) from the engine's export into the image reader,
+/// never holding it whole in memory or on disk.
+pub(crate) fn export_and_read(endpoint: &Endpoint, name: &str, limits: &Limits, budget: &ReadBudget) -> Result<(Image, ContentCollector), String> {
     let limits = limits.clone();
-    let label = name.clone();
-    let (result, collector) = rampart_engine::export_image(&endpoint, &name, std::time::Duration::from_secs(30), move |reader| {
-        let result = read_image_stream(reader, &label, &limits, &mut collector);
+    let budget = budget.clone();
+    let label = name.to_string();
+    let (result, collector) = rampart_engine::export_image(endpoint, name, Duration::from_secs(30), move |reader| {
+        let mut collector = ContentCollector::default();
+        let bounded = BoundedReader { inner: reader, read: 0, budget: &budget };
+        let result = read_image_stream(bounded, &label, &limits, &mut collector);
         (result, collector)
     })
-    .map_err(|e| format!("{name} is not a file or directory, and the engine cannot export it: {e}"))?;
+    .map_err(|e| format!("the engine cannot export it: {e}"))?;
     let image = result.map_err(|e: ImageError| e.to_string())?;
     Ok((image, collector))
+}
+
+/// A reader that fails once its [`ReadBudget`] is spent, so a huge or slow export ends with a
+/// clear error instead of running on.
+struct BoundedReader<'a, R: Read + ?Sized> {
+    inner: &'a mut R,
+    read: u64,
+    budget: &'a ReadBudget,
+}
+
+impl<R: Read + ?Sized> Read for BoundedReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if let Some(max) = self.budget.max_bytes {
+            if self.read > max {
+                return Err(std::io::Error::other(format!("the image export is larger than the limit of {max} bytes")));
+            }
+        }
+        if self.budget.deadline.is_some_and(|deadline| Instant::now() > deadline) {
+            return Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "reading the image export took longer than its time limit"));
+        }
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
 }
 
 /// `image:<first tag>`, else `image:<file name>`.
@@ -101,9 +186,8 @@ fn object_name(image: &Image, path: &Path) -> String {
 /// The image content rules, and the config and history rules written for the engine
 /// snapshot's images (IMG001-IMG005), run over the same config so nothing is judged twice
 /// by two implementations.
-fn check(content: &ImageContent, rules: &[&Rule]) -> Vec<rampart_model::Finding> {
-    let settings = Settings::default();
-    let mut findings = check_image(&ImageContext { image: content, settings: &settings }, rules.iter().copied());
+fn check(content: &ImageContent, rules: &[&Rule]) -> Vec<Finding> {
+    let mut findings = check_content(content, rules);
     if content.has_config {
         let tag = content.object.strip_prefix("image:").unwrap_or(&content.object).to_string();
         let facts = ImageFacts {
@@ -117,6 +201,7 @@ fn check(content: &ImageContent, rules: &[&Rule]) -> Vec<rampart_model::Finding>
         };
         let snapshot = Snapshot { images: vec![facts], ..Snapshot::default() };
         let image_rules = rules.iter().copied().filter(|rule| rule.meta.code.starts_with("IMG"));
+        let settings = Settings::default();
         findings.extend(check_snapshot(&SnapshotContext { snapshot: &snapshot, settings: &settings }, image_rules));
     }
     findings

@@ -1,7 +1,7 @@
 //! Queries over what was read from an image (`ImageContent`), shared by the IMG rules that
 //! judge an image's own files and history, and the end-of-life table of base distributions.
 
-use rampart_model::{ImageContent, ImageFile, ImageFileKind};
+use rampart_model::{BaseOs, EolStatus, ImageContent, ImageFile, ImageFileKind, OsRelease};
 
 /// The history command of the step that made `layer`, for evidence.
 pub fn layer_command(image: &ImageContent, layer: usize) -> Option<&str> {
@@ -121,6 +121,26 @@ pub fn end_of_life(id: &str, version_id: &str) -> Option<&'static str> {
     OS_END_OF_LIFE.iter().find(|(i, v, _)| *i == id && *v == key).map(|(_, _, date)| *date)
 }
 
+/// The base distribution of an image as reports show it: its os-release names and where it
+/// stands against the end-of-life table on `checked_on` (`YYYY-MM-DD`), the same judgement
+/// IMG028 makes.
+pub fn base_os(os: &OsRelease, checked_on: &str) -> BaseOs {
+    let eol = end_of_life(&os.id, &os.version_id);
+    let eol_status = match eol {
+        None => EolStatus::Unknown,
+        Some(_) if checked_on.len() != 10 => EolStatus::Unknown,
+        Some(date) if checked_on > date => EolStatus::EndOfLife,
+        Some(_) => EolStatus::Supported,
+    };
+    BaseOs {
+        id: os.id.clone(),
+        version_id: os.version_id.clone(),
+        pretty_name: os.pretty_name.clone(),
+        end_of_life: eol.map(str::to_string),
+        eol_status,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +153,13 @@ mod tests {
         assert_eq!(end_of_life("ubuntu", "18.04"), Some("2023-05-31"));
         assert_eq!(end_of_life("amzn", "2"), Some("2026-06-30"));
         assert_eq!(end_of_life("debian", "99"), None);
+        let buster = OsRelease { id: "debian".into(), version_id: "10".into(), pretty_name: "Debian GNU/Linux 10 (buster)".into(), layer: 0 };
+        assert_eq!(base_os(&buster, "2024-06-30").eol_status, EolStatus::Supported);
+        assert_eq!(base_os(&buster, "2024-07-01").eol_status, EolStatus::EndOfLife);
+        assert_eq!(base_os(&buster, "2024-07-01").end_of_life.as_deref(), Some("2024-06-30"));
+        assert_eq!(base_os(&buster, "").eol_status, EolStatus::Unknown);
+        let unknown = OsRelease { id: "plan9".into(), version_id: "4".into(), ..OsRelease::default() };
+        assert_eq!(base_os(&unknown, "2024-07-01").eol_status, EolStatus::Unknown);
         // The table is well formed: ISO dates, no release listed twice.
         let mut seen = std::collections::HashSet::new();
         for (id, version, date) in OS_END_OF_LIFE {

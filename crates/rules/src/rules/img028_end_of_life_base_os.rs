@@ -1,6 +1,7 @@
 //! IMG028: the image's distribution release is past its end of life.
 
-use crate::image_content::end_of_life;
+use crate::image_content::base_os;
+use rampart_model::EolStatus;
 use crate::prelude::*;
 
 pub const RULE: Rule = Rule {
@@ -28,11 +29,9 @@ pub const RULE: Rule = Rule {
 fn check(cx: &ImageContext<'_>, out: &mut Sink<'_>) {
     let image = cx.image;
     let Some(os) = &image.os else { return };
-    let Some(eol) = end_of_life(&os.id, &os.version_id) else { return };
-    // ISO dates compare as text; without a check date nothing is claimed.
-    if image.checked_on.len() != 10 || image.checked_on.as_str() <= eol {
-        return;
-    }
+    // Judged against the check date in the facts, never the clock; without one nothing is claimed.
+    let base = base_os(os, &image.checked_on);
+    let (EolStatus::EndOfLife, Some(eol)) = (base.eol_status, &base.end_of_life) else { return };
     let name = if os.pretty_name.is_empty() { format!("{} {}", os.id, os.version_id) } else { os.pretty_name.clone() };
     out.report_object(&image.object, format!("{name} reached its end of life on {eol}"))
         .set_evidence(format!("/etc/os-release: ID={} VERSION_ID={} (layer {}); checked on {}", os.id, os.version_id, os.layer, image.checked_on));
