@@ -98,15 +98,16 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
         }),
     };
     let mut stderr = anstream::stderr();
-    let (mut report, files, texts) = match snapshot {
+    let (mut report, files, texts) = match &snapshot {
         Ok(snapshot) => {
             if let Some(path) = &args.save_snapshot {
-                let json = serde_json::to_string_pretty(&snapshot)?;
+                let json = serde_json::to_string_pretty(snapshot)?;
                 std::fs::write(path, json).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
             }
-            (audit_snapshot(&snapshot, rules()), Vec::new(), HashMap::new())
+            (audit_snapshot(snapshot, rules()), Vec::new(), HashMap::new())
         }
         Err(failure) => {
+            let failure = failure.clone();
             let _ = writeln!(stderr, "rampart: {failure}");
             // Still useful: lint what is on disk here.
             let mut options = ScanOptions { paths: vec![PathBuf::from(".")], ..ScanOptions::default() };
@@ -121,7 +122,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
             let texts: HashMap<String, String> = result.files.into_iter().map(|f| (f.path, f.text)).collect();
             if files.is_empty() && report.errors.is_empty() {
                 let _ = writeln!(stderr, "rampart: nothing could be audited: no engine, and no Dockerfile or compose file under the current directory");
-                print_report(&report, format, &args, &files, &texts)?;
+                print_report(&report, format, &args, &files, &texts, None)?;
                 return Ok(EXIT_ERROR);
             }
             (report, files, texts)
@@ -130,7 +131,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
     if let Some(baseline) = &baseline {
         rampart_report::apply_baseline(&mut report, baseline);
     }
-    print_report(&report, format, &args, &files, &texts)?;
+    print_report(&report, format, &args, &files, &texts, snapshot.as_ref().ok())?;
     Ok(exit_code(&report, fail_on))
 }
 
@@ -140,10 +141,11 @@ fn print_report(
     args: &AuditArgs,
     files: &[String],
     texts: &HashMap<String, String>,
+    snapshot: Option<&Snapshot>,
 ) -> anyhow::Result<()> {
     let source = |path: &str| texts.get(path).cloned();
     let file_names: Vec<&str> = files.iter().map(String::as_str).collect();
-    crate::emit_report(report, format, args.output.as_deref(), &file_names, &source)
+    crate::emit_host_report(report, format, args.output.as_deref(), &file_names, &source, snapshot)
 }
 
 /// Collects from the engine; on failure, a message naming the engine, what chose it, the

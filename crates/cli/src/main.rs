@@ -36,7 +36,7 @@ enum Commands {
     /// too), read-only. Finds the engine like the Docker CLI; --snapshot replays a saved audit.
     Audit(audit::AuditArgs),
     /// Draw the host's architecture: the daemon, containers, images, networks, published ports
-    /// and mounts, as Graphviz DOT, Mermaid or JSON (live, or from --snapshot FILE).
+    /// and mounts, as Graphviz DOT, Mermaid, JSON or SVG (live, or from --snapshot FILE).
     Map(map_cmd::MapArgs),
     /// Analyse Dockerfiles (and, later, compose files) under PATHs (default: the current directory).
     Scan(ScanArgs),
@@ -155,10 +155,25 @@ pub(crate) fn emit_report(
     files: &[&str],
     source: &dyn Fn(&str) -> Option<String>,
 ) -> anyhow::Result<()> {
+    emit_host_report(report, format, output, files, source, None)
+}
+
+/// [`emit_report`] for a report about an audited host: HTML and Markdown also draw `snapshot`'s
+/// map and name the host in their header.
+pub(crate) fn emit_host_report(
+    report: &Report,
+    format: Format,
+    output: Option<&std::path::Path>,
+    files: &[&str],
+    source: &dyn Fn(&str) -> Option<String>,
+    snapshot: Option<&rampart_model::Snapshot>,
+) -> anyhow::Result<()> {
     let to_terminal = output.is_none() && std::io::stdout().is_terminal();
     let color = color::use_color_from_env(to_terminal);
     let rules: Vec<&RuleMeta> = rampart_rules::RULES.iter().map(|rule| &rule.meta).collect();
-    let text = render(report, format, &RenderOptions { color, source, rules: &rules, files });
+    let now = rampart_image::now_utc();
+    let options = RenderOptions { color, source, rules: &rules, files, snapshot, generated_at: Some(&now) };
+    let text = render(report, format, &options);
     if output.is_some() || format != Format::Tty {
         let mut stderr = anstream::stderr();
         for error in &report.errors {

@@ -1,9 +1,9 @@
-//! `rampart map`: the architecture of a Docker host as a graph (DOT, Mermaid or JSON), from the
+//! `rampart map`: the architecture of a Docker host as a graph (DOT, Mermaid, JSON or SVG), from the
 //! live engine or a snapshot saved with `rampart audit --save-snapshot`.
 
 use crate::audit::{collect_live, load_snapshot, parse_seconds};
 use crate::EXIT_ERROR;
-use rampart_report::{architecture_map, render_dot, render_map_json, render_mermaid};
+use rampart_report::{architecture_map, render_dot, render_map_json, render_mermaid, render_svg};
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -20,7 +20,7 @@ pub struct MapArgs {
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds)]
     timeout: Duration,
     /// Output format.
-    #[arg(long, short = 'f', default_value = "dot", value_parser = ["dot", "mermaid", "json"])]
+    #[arg(long, short = 'f', default_value = "dot", value_parser = ["dot", "mermaid", "json", "svg"])]
     format: String,
     /// Write the map to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -42,6 +42,7 @@ pub fn run(args: MapArgs) -> anyhow::Result<u8> {
     let text = match args.format.as_str() {
         "mermaid" => render_mermaid(&map),
         "json" => render_map_json(&map),
+        "svg" => render_svg(&map),
         _ => render_dot(&map),
     };
     crate::write_output(args.output.as_deref(), &text)?;

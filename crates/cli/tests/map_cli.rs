@@ -44,6 +44,12 @@ fn a_snapshot_is_drawn_in_every_format() {
 
     let mermaid = String::from_utf8(map(&["--snapshot", path, "-f", "mermaid"]).success().get_output().stdout.clone()).unwrap();
     assert!(mermaid.starts_with("flowchart LR\n") && mermaid.contains("network: front"), "{mermaid}");
+
+    let out = dir.path().join("map.svg");
+    map(&["--snapshot", path, "-f", "svg", "-o", out.to_str().unwrap()]).success();
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\"") && svg.ends_with("</svg>\n"), "{svg}");
+    assert!(svg.contains(">0.0.0.0:8080/tcp</text>") && svg.contains(">front</text>") && svg.contains(">web</text>"), "{svg}");
 }
 
 #[test]
@@ -51,6 +57,6 @@ fn a_missing_snapshot_or_unknown_format_is_a_clear_error() {
     let out = map(&["--snapshot", "/nonexistent/snap.json"]).failure().get_output().clone();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read /nonexistent/snap.json"));
-    let out = map(&["--snapshot", "x.json", "--format", "svg"]).failure().get_output().clone();
+    let out = map(&["--snapshot", "x.json", "--format", "png"]).failure().get_output().clone();
     assert_eq!(out.status.code(), Some(2));
 }

@@ -26,6 +26,9 @@ pub struct MapNode {
     /// Facts worth seeing on the node: `internal`, `icc on`, `privileged`, ...
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<String>,
+    /// Why this node is dangerous, when it is: `privileged`, `plain TCP without TLS`, ...
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -34,17 +37,29 @@ pub struct MapEdge {
     pub to: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub label: String,
+    /// Why this link is dangerous, when it is: `Docker socket`, `host mount`, `host network`,
+    /// `every interface`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
 }
 
 impl ArchitectureMap {
     fn node(&mut self, id: String, kind: &str, label: String, details: Vec<String>) {
         if !self.nodes.iter().any(|n| n.id == id) {
-            self.nodes.push(MapNode { id, kind: kind.into(), label, details });
+            self.nodes.push(MapNode { id, kind: kind.into(), label, details, warning: None });
         }
     }
 
-    fn edge(&mut self, from: &str, to: &str, label: impl Into<String>) {
-        self.edges.push(MapEdge { from: from.into(), to: to.into(), label: label.into() });
+    fn edge(&mut self, from: &str, to: &str, label: impl Into<String>) -> &mut MapEdge {
+        self.edges.push(MapEdge { from: from.into(), to: to.into(), label: label.into(), warning: None });
+        let last = self.edges.len() - 1;
+        &mut self.edges[last]
+    }
+
+    fn warn_node(&mut self, id: &str, warning: String) {
+        if let Some(node) = self.nodes.iter_mut().find(|n| n.id == id) {
+            node.warning.get_or_insert(warning);
+        }
     }
 }
 
@@ -92,6 +107,10 @@ pub fn architecture_map(snapshot: &Snapshot) -> ArchitectureMap {
         None => "Docker daemon".to_string(),
     };
     map.node("daemon".into(), "daemon", daemon_label, daemon_details);
+    let hosts = snapshot.daemon_config.hosts.value.as_deref().unwrap_or_default();
+    if hosts.iter().any(|h| h.starts_with("tcp://")) && snapshot.daemon_config.tls_verify.value != Some(true) {
+        map.warn_node("daemon", "listens on TCP without TLS client verification".into());
+    }
 
     for network in &snapshot.networks {
         map.node(format!("network:{}", network.name), "network", network.name.clone(), network_details(snapshot, &network.name));
@@ -113,7 +132,17 @@ pub fn architecture_map(snapshot: &Snapshot) -> ArchitectureMap {
                 details.push(format!("host {name}"));
             }
         }
+        let warning = if spec.privileged.as_ref().is_some_and(|p| p.value) {
+            Some("privileged".to_string())
+        } else if !caps.is_empty() {
+            Some(format!("capability {}", caps.join(", ")))
+        } else {
+            details.iter().find(|d| d.starts_with("host ")).cloned()
+        };
         map.node(id.clone(), "container", container_name(container), details);
+        if let Some(warning) = warning {
+            map.warn_node(&id, warning);
+        }
         map.edge("daemon", &id, "runs");
 
         let image_id = if container.image_id.is_empty() { container.image.clone() } else { container.image_id.clone() };
@@ -123,6 +152,14 @@ pub fn architecture_map(snapshot: &Snapshot) -> ArchitectureMap {
             let label = facts.and_then(|f| f.tags.first().cloned()).unwrap_or_else(|| container.image.clone());
             let mut image_details = Vec::new();
             if let Some(facts) = facts {
+                if let Some(os) = &facts.base_os {
+                    let name = if os.pretty_name.is_empty() { format!("{} {}", os.id, os.version_id).trim().to_string() } else { os.pretty_name.clone() };
+                    let support = match os.eol_status {
+                        rampart_model::EolStatus::EndOfLife => " (end of life)",
+                        _ => "",
+                    };
+                    image_details.push(format!("base {name}{support}"));
+                }
                 image_details.push(if facts.user.is_empty() { "user root".into() } else { format!("user {}", facts.user) });
             }
             map.node(image_node.clone(), "image", label, image_details);
@@ -132,7 +169,7 @@ pub fn architecture_map(snapshot: &Snapshot) -> ArchitectureMap {
         match spec.network_mode.as_ref().map(|m| &m.value) {
             Some(NetworkMode::Host) => {
                 map.node("network:host".into(), "network", "host".into(), vec!["the host's network stack".into()]);
-                map.edge(&id, "network:host", "");
+                map.edge(&id, "network:host", "").warning = Some("host network".into());
             }
             Some(NetworkMode::Default | NetworkMode::Bridge) => {
                 map.node("network:bridge".into(), "network", "bridge".into(), network_details(snapshot, "bridge"));
@@ -143,7 +180,9 @@ pub fn architecture_map(snapshot: &Snapshot) -> ArchitectureMap {
                 map.node(node.clone(), "network", name.clone(), network_details(snapshot, name));
                 map.edge(&id, &node, "");
             }
-            Some(NetworkMode::Container(other)) => map.edge(&id, &format!("container:{other}"), "shares network of"),
+            Some(NetworkMode::Container(other)) => {
+                map.edge(&id, &format!("container:{other}"), "shares network of");
+            }
             _ => {}
         }
         for attachment in &spec.networks {
@@ -165,7 +204,11 @@ pub fn architecture_map(snapshot: &Snapshot) -> ArchitectureMap {
             let every_interface = host_ip == "0.0.0.0" || host_ip == "::";
             let details = vec![if every_interface { "every interface".into() } else { "one interface".into() }];
             map.node(node.clone(), "port", format!("{address}/{}", mapping.protocol.as_str()), details);
-            map.edge(&node, &id, format!("-> {}", mapping.container_port));
+            let edge = map.edge(&node, &id, format!("-> {}", mapping.container_port));
+            if every_interface {
+                edge.warning = Some("published on every interface".into());
+                map.warn_node(&node, "exposed".into());
+            }
         }
 
         for mount in &spec.mounts {
@@ -177,7 +220,20 @@ pub fn architecture_map(snapshot: &Snapshot) -> ArchitectureMap {
                 _ => continue,
             };
             map.node(node.clone(), kind, label, Vec::new());
-            map.edge(&id, &node, format!("{} ({access})", mount.target));
+            let host_path = mount.host_path.as_deref().unwrap_or_default();
+            let warning = if kind != "host-path" {
+                None
+            } else if rampart_model::is_docker_socket(host_path) {
+                Some("Docker socket")
+            } else if host_path == "/" || host_path == "/etc" || host_path.starts_with("/etc/") {
+                Some("host root or configuration")
+            } else {
+                Some("host mount")
+            };
+            map.edge(&id, &node, format!("{} ({access})", mount.target)).warning = warning.map(String::from);
+            if let Some(warning) = warning.filter(|w| *w != "host mount") {
+                map.warn_node(&node, warning.into());
+            }
         }
     }
     map
@@ -221,12 +277,20 @@ pub fn render_dot(map: &ArchitectureMap) -> String {
         }
         // DOT reads \n inside a quoted label as a line break; the quote escapes anything else.
         let quoted = dot_quote(&label.replace('\n', "\u{1}")).replace('\u{1}', "\\n");
-        let _ = writeln!(out, "  {} [shape={}, label={}];", dot_quote(&node.id), dot_shape(&node.kind), quoted);
+        let colour = if node.warning.is_some() { ", color=\"#c62828\", penwidth=2" } else { "" };
+        let _ = writeln!(out, "  {} [shape={}, label={}{colour}];", dot_quote(&node.id), dot_shape(&node.kind), quoted);
     }
     for edge in &map.edges {
         let _ = write!(out, "  {} -> {}", dot_quote(&edge.from), dot_quote(&edge.to));
+        let mut attributes = Vec::new();
         if !edge.label.is_empty() {
-            let _ = write!(out, " [label={}]", dot_quote(&edge.label));
+            attributes.push(format!("label={}", dot_quote(&edge.label)));
+        }
+        if edge.warning.is_some() {
+            attributes.push("color=\"#c62828\", penwidth=2".to_string());
+        }
+        if !attributes.is_empty() {
+            let _ = write!(out, " [{}]", attributes.join(", "));
         }
         out.push_str(";\n");
     }

@@ -1,19 +1,31 @@
 //! Markdown, for pull-request comments, job summaries and wikis.
 //!
-//! A summary table (sections of the guide by severity), then the findings grouped under the
-//! guide's section headings, then the inputs that could not be analysed and the notices.
+//! The same sections as the HTML report, for a ticket or a wiki: for an audit, the host, the
+//! checklist, the attack paths and the architecture map (Mermaid, which GitHub and GitLab draw);
+//! then a summary table (sections of the guide by severity), the findings grouped under the
+//! guide's section headings with their risk, the images with their base OS, vulnerabilities,
+//! secrets (redacted), and the inputs that could not be analysed and the notices.
 //! Findings quote Dockerfiles, so every string from them is escaped: it can neither inject HTML
 //! or links, nor break the document's structure. Code spans the rules write (`like this`) are
 //! kept as code spans, which GitHub renders literally.
 
-use crate::place;
+use crate::{finding_place, place, risk_parts, RenderOptions};
+use crate::map::{architecture_map, render_mermaid};
 use rampart_model::{Category, Finding, Report, Severity};
 use std::fmt::Write;
 
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Report, options: &RenderOptions<'_>) -> String {
     let mut out = String::from("# rampart report\n\n");
+    write_header(&mut out, options);
     write_checklist(&mut out, report);
     write_attack_paths(&mut out, report);
+    if let Some(snapshot) = options.snapshot {
+        // Mermaid escapes every name itself (see map.rs); a fence longer than any backtick run
+        // keeps the block closed whatever the labels hold.
+        let mermaid = render_mermaid(&architecture_map(snapshot));
+        let fence = "`".repeat(longest_backtick_run(&mermaid).max(2) + 1);
+        let _ = writeln!(out, "## Architecture map\n\n{fence}mermaid\n{}{fence}\n", mermaid);
+    }
     write_summary(&mut out, report);
     for category in Category::ALL {
         let findings: Vec<&Finding> = report.findings.iter().filter(|f| f.category == category).collect();
@@ -25,6 +37,8 @@ pub fn render(report: &Report) -> String {
             write_finding(&mut out, finding);
         }
     }
+    write_images(&mut out, report);
+    write_vulnerabilities(&mut out, report);
     if !report.errors.is_empty() {
         out.push_str("## Inputs that could not be analysed\n\n");
         for e in &report.errors {
@@ -44,6 +58,77 @@ pub fn render(report: &Report) -> String {
     out.truncate(trimmed);
     out.push('\n');
     out
+}
+
+/// For an audit: which engine, its version, and when.
+fn write_header(out: &mut String, options: &RenderOptions<'_>) {
+    let Some(snapshot) = options.snapshot else { return };
+    let _ = writeln!(out, "- **Host:** {}", code(&snapshot.engine.host));
+    if let Some(daemon) = &snapshot.daemon {
+        let engine = format!("Docker {} (API {}), {} {}", daemon.server_version, daemon.api_version, daemon.operating_system, daemon.kernel_version);
+        let _ = writeln!(out, "- **Engine:** {}", escape_text(&engine));
+    }
+    let running = snapshot.containers.iter().filter(|c| c.state == "running").count();
+    let _ = writeln!(out, "- **Containers:** {} ({running} running)", snapshot.containers.len());
+    if let Some(when) = options.generated_at {
+        let _ = writeln!(out, "- **When:** {}", escape_text(when));
+    }
+    out.push('\n');
+}
+
+/// The images examined, with their base distribution and its security support.
+fn write_images(out: &mut String, report: &Report) {
+    if report.images.is_empty() {
+        return;
+    }
+    out.push_str("## Images\n\n| Image | Base OS | Security support | Findings |\n|---|---|---|---:|\n");
+    for image in &report.images {
+        let name = image.tags.first().cloned().unwrap_or_else(|| image.object.trim_start_matches("image:").to_string());
+        let (base, support) = match &image.base_os {
+            Some(os) => {
+                let name = if os.pretty_name.is_empty() { format!("{} {}", os.id, os.version_id) } else { os.pretty_name.clone() };
+                let support = match (&os.end_of_life, os.eol_status) {
+                    (Some(date), rampart_model::EolStatus::EndOfLife) => format!("**ended {}**", escape_text(date)),
+                    (Some(date), _) => format!("until {}", escape_text(date)),
+                    (None, _) => "unknown".to_string(),
+                };
+                (escape_text(&name), support)
+            }
+            None => ("not read".to_string(), String::new()),
+        };
+        let findings = report.findings.iter().filter(|f| f.location.object.as_deref() == Some(image.object.as_str())).count();
+        let _ = writeln!(out, "| {} | {base} | {support} | {findings} |", code(&name));
+    }
+    out.push('\n');
+}
+
+/// Vulnerability findings in one table, for the team that patches images.
+fn write_vulnerabilities(out: &mut String, report: &Report) {
+    let vulnerable: Vec<&Finding> = report.findings.iter().filter(|f| f.rule.starts_with("VUL")).collect();
+    if vulnerable.is_empty() {
+        return;
+    }
+    out.push_str("## Vulnerabilities\n\n| Severity | Where | What | Fix |\n|---|---|---|---|\n");
+    for f in vulnerable {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            f.severity,
+            code(&finding_place(f)),
+            inline(&f.message),
+            inline(f.fix.as_deref().unwrap_or("")).replace('\n', " ")
+        );
+    }
+    out.push('\n');
+}
+
+fn longest_backtick_run(text: &str) -> usize {
+    let (mut longest, mut run) = (0, 0);
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    longest
 }
 
 fn write_summary(out: &mut String, report: &Report) {
@@ -93,13 +178,11 @@ fn write_finding(out: &mut String, f: &Finding) {
         let aliases: Vec<String> = f.aliases.iter().map(|a| code(a)).collect();
         let _ = writeln!(out, "- **Peer IDs:** {}", aliases.join(", "));
     }
-    let loc = &f.location;
-    let location = match (&loc.path, &loc.object) {
-        (Some(path), _) => place(path, loc.line, loc.column),
-        (None, Some(object)) => object.clone(),
-        (None, None) => "unknown".to_string(),
-    };
-    let _ = writeln!(out, "- **Location:** {}", code(&location));
+    if let Some((score, reasons)) = risk_parts(f, 3) {
+        let reasons = if reasons.is_empty() { String::new() } else { format!(" ({})", escape_text(&reasons)) };
+        let _ = writeln!(out, "- **Risk:** {score}{reasons}");
+    }
+    let _ = writeln!(out, "- **Location:** {}", code(&finding_place(f)));
     let _ = writeln!(out, "- **Message:** {}", inline(&f.message));
     if let Some(evidence) = &f.evidence {
         let _ = writeln!(out, "- **Evidence:** {}", code(evidence));
@@ -173,13 +256,7 @@ fn code(s: &str) -> String {
     if content.trim().is_empty() {
         return format!("`{}`", "\u{2420}".repeat(content.chars().count().max(1)));
     }
-    let mut longest = 0;
-    let mut run = 0;
-    for c in content.chars() {
-        run = if c == '`' { run + 1 } else { 0 };
-        longest = longest.max(run);
-    }
-    let fence = "`".repeat(longest + 1);
+    let fence = "`".repeat(longest_backtick_run(&content) + 1);
     // A space keeps a backtick at either end from merging with the fence; one space on each
     // side is stripped again by the renderer.
     if content.starts_with('`') || content.ends_with('`') {

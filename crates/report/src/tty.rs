@@ -1,6 +1,6 @@
 //! Terminal output: each finding with the source line and the span marked, like a compiler.
 
-use crate::{place, RenderOptions};
+use crate::{place, risk_summary, RenderOptions};
 use anstyle::{AnsiColor, Style};
 use rampart_model::{Finding, Report, Severity};
 use std::fmt::Write;
@@ -59,6 +59,9 @@ fn render_finding(out: &mut String, f: &Finding, color: bool, source: &dyn Fn(&s
         }
     } else if let Some(object) = &loc.object {
         let _ = writeln!(out, "  --> {}", terminal_safe(object));
+    }
+    if let Some(risk) = risk_summary(f, 3) {
+        let _ = writeln!(out, "  = {}", terminal_safe(&risk));
     }
     if let Some(evidence) = &f.evidence {
         let _ = writeln!(out, "  = evidence: {}", terminal_safe(evidence));

@@ -63,7 +63,7 @@ fn parse(xml: &str) -> (BTreeMap<String, String>, Vec<Suite>) {
 
 fn junit(report: &Report) -> String {
     let files = files();
-    let options = RenderOptions { color: false, source: &source, rules: &[], files: &files };
+    let options = RenderOptions { color: false, source: &source, rules: &[], files: &files, snapshot: None, generated_at: None };
     render(report, Format::Junit, &options)
 }
 

@@ -16,7 +16,7 @@ fn official_schema() -> Value {
 fn sarif(report: &Report, source: &dyn Fn(&str) -> Option<String>) -> Value {
     let rules = rules();
     let files = files();
-    let options = RenderOptions { color: false, source, rules: &rules, files: &files };
+    let options = RenderOptions { color: false, source, rules: &rules, files: &files, snapshot: None, generated_at: None };
     let text = render(report, Format::Sarif, &options);
     serde_json::from_str(&text).expect("SARIF output is JSON")
 }

@@ -10,7 +10,7 @@ use rampart_report::{render, render_plain, Format, RenderOptions};
 fn tty(report: &Report, color: bool, source: &dyn Fn(&str) -> Option<String>) -> String {
     let rules = rules();
     let files = files();
-    render(report, Format::Tty, &RenderOptions { color, source, rules: &rules, files: &files })
+    render(report, Format::Tty, &RenderOptions { color, source, rules: &rules, files: &files, snapshot: None, generated_at: None })
 }
 
 #[test]
