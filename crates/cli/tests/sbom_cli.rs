@@ -15,11 +15,32 @@ fn append(builder: &mut tar::Builder<Vec<u8>>, name: &str, data: &[u8]) {
 }
 
 fn layer(files: &[(&str, &str)]) -> Vec<u8> {
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(name, data)| (*name, data.as_bytes())).collect();
+    binary_layer(&files)
+}
+
+fn binary_layer(files: &[(&str, &[u8])]) -> Vec<u8> {
     let mut builder = tar::Builder::new(Vec::new());
     for (name, data) in files {
-        append(&mut builder, name, data.as_bytes());
+        append(&mut builder, name, data);
     }
     builder.into_inner().unwrap()
+}
+
+/// A `docker save` tar (legacy layout) of `layers`, tagged `tag`.
+fn save_tar(path: &Path, tag: &str, layers: &[Vec<u8>]) {
+    let mut image = tar::Builder::new(Vec::new());
+    let mut names = Vec::new();
+    for (i, data) in layers.iter().enumerate() {
+        let name = format!("l{i}/layer.tar");
+        append(&mut image, &name, data);
+        names.push(name);
+    }
+    let history: Vec<Value> = (0..layers.len()).map(|i| serde_json::json!({"created_by": format!("step {i}")})).collect();
+    append(&mut image, "c.json", &serde_json::to_vec(&serde_json::json!({"config": {}, "history": history})).unwrap());
+    let manifest = serde_json::json!([{"Config": "c.json", "RepoTags": [tag], "Layers": names}]);
+    append(&mut image, "manifest.json", &serde_json::to_vec(&manifest).unwrap());
+    std::fs::write(path, image.into_inner().unwrap()).unwrap();
 }
 
 const STATUS_OLD: &str = "Package: base-files\nStatus: install ok installed\nVersion: 12.4+deb12u5\nArchitecture: amd64\n\n";
@@ -39,25 +60,32 @@ fn image_tar(dir: &Path) -> PathBuf {
         ]),
         layer(&[("var/lib/dpkg/status", STATUS_NEW)]),
     ];
-    let mut image = tar::Builder::new(Vec::new());
-    let mut names = Vec::new();
-    for (i, data) in layers.iter().enumerate() {
-        let name = format!("l{i}/layer.tar");
-        append(&mut image, &name, data);
-        names.push(name);
-    }
-    append(&mut image, "c.json", br#"{"config":{},"history":[{"created_by":"a"},{"created_by":"b"},{"created_by":"c"}]}"#);
-    let manifest = serde_json::json!([{"Config": "c.json", "RepoTags": ["shop:2"], "Layers": names}]);
-    append(&mut image, "manifest.json", &serde_json::to_vec(&manifest).unwrap());
     let path = dir.join("shop.tar");
-    std::fs::write(&path, image.into_inner().unwrap()).unwrap();
+    save_tar(&path, "shop:2", &layers);
     path
 }
 
 fn sbom(path: &Path, format: &str) -> Value {
+    sbom_and_stderr(path, format).0
+}
+
+fn sbom_and_stderr(path: &Path, format: &str) -> (Value, String) {
     let output = Command::cargo_bin("rampart").unwrap().args(["sbom", "--format", format]).arg(path).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    serde_json::from_slice(&output.stdout).unwrap()
+    (serde_json::from_slice(&output.stdout).unwrap(), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+fn assert_valid_cyclonedx(bom: &Value) {
+    let errors: Vec<String> = cyclonedx_validator().iter_errors(bom).map(|e| format!("{e} at {}", e.instance_path)).collect();
+    assert!(errors.is_empty(), "CycloneDX output violates the 1.6 schema:\n{}", errors.join("\n"));
+}
+
+fn component<'a>(bom: &'a Value, purl: &str) -> &'a Value {
+    bom["components"].as_array().unwrap().iter().find(|c| c["purl"] == purl).unwrap_or_else(|| panic!("no component {purl} in {bom:#}"))
+}
+
+fn property(component: &Value, name: &str) -> Option<String> {
+    component["properties"].as_array()?.iter().find(|p| p["name"] == name).and_then(|p| p["value"].as_str()).map(str::to_string)
 }
 
 fn cyclonedx_validator() -> jsonschema::Validator {
@@ -130,4 +158,117 @@ fn spdx_document_is_well_formed() {
     for relationship in relationships {
         assert!(ids.contains(relationship["relatedSpdxElement"].as_str().unwrap()));
     }
+}
+
+/// The sqlite rpmdb rpm itself wrote (crates/image/fixtures/rpm, see its README).
+fn rpmdb_fixture() -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../image/fixtures/rpm/rpmdb.sqlite")).unwrap()
+}
+
+#[test]
+fn rpm_packages_from_the_sqlite_database_with_epoch_source_and_dependencies() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fedora.tar");
+    let db = rpmdb_fixture();
+    save_tar(
+        &path,
+        "fedora-app:1",
+        &[
+            layer(&[("etc/os-release", "NAME=\"Fedora Linux\"\nID=fedora\nVERSION_ID=40\n")]),
+            // Fedora's place for it; /var/lib/rpm is a symlink there.
+            binary_layer(&[("usr/lib/sysimage/rpm/rpmdb.sqlite", &db)]),
+        ],
+    );
+    let (bom, stderr) = sbom_and_stderr(&path, "cyclonedx");
+    assert!(stderr.is_empty(), "{stderr}");
+    assert_valid_cyclonedx(&bom);
+    let hello = component(&bom, "pkg:rpm/fedora/rampart-hello@1.4.2-3.fc40?arch=x86_64&epoch=2&distro=fedora-40");
+    assert_eq!(hello["version"], "2:1.4.2-3.fc40");
+    assert_eq!(hello["licenses"][0]["license"]["name"], "MIT AND Apache-2.0");
+    assert_eq!(property(hello, "rampart:layer").as_deref(), Some("1"));
+    assert_eq!(property(hello, "rampart:found-in").as_deref(), Some("/usr/lib/sysimage/rpm/rpmdb.sqlite"));
+    let tools = component(&bom, "pkg:rpm/fedora/rampart-hello-tools@1.4.2-3.fc40?arch=x86_64&epoch=2&distro=fedora-40");
+    assert_eq!(property(tools, "rampart:source-package").as_deref(), Some("rampart-hello"));
+    assert_eq!(property(tools, "rampart:source-version"), None, "same version-release as the source");
+    component(&bom, "pkg:rpm/fedora/rampart-noarch@0.9-1?arch=noarch&distro=fedora-40");
+    assert_eq!(bom["components"].as_array().unwrap().len(), 3);
+    // rampart-hello-tools requires rampart-hello: the one dependency rpm recorded between them.
+    assert_eq!(bom["dependencies"], serde_json::json!([{"ref": tools["bom-ref"], "dependsOn": [hello["bom-ref"]]}]));
+
+    let doc = sbom(&path, "spdx");
+    let relationships = doc["relationships"].as_array().unwrap();
+    let depends: Vec<&Value> = relationships.iter().filter(|r| r["relationshipType"] == "DEPENDS_ON").collect();
+    assert_eq!(depends.len(), 1);
+    let name_of = |id: &Value| doc["packages"].as_array().unwrap().iter().find(|p| p["SPDXID"] == *id).unwrap()["name"].clone();
+    assert_eq!((name_of(&depends[0]["spdxElementId"]), name_of(&depends[0]["relatedSpdxElement"])), ("rampart-hello-tools".into(), "rampart-hello".into()));
+}
+
+#[test]
+fn an_rpm_database_that_is_not_read_is_said_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("centos.tar");
+    // A Berkeley DB rpmdb (CentOS 7, RHEL 8): its hash-file magic at offset 12.
+    let mut berkeley = vec![0u8; 4096];
+    berkeley[12..16].copy_from_slice(&0x0006_1561u32.to_le_bytes());
+    save_tar(&path, "centos:7", &[layer(&[("etc/os-release", "ID=centos\nVERSION_ID=7\n")]), binary_layer(&[("var/lib/rpm/Packages", &berkeley)])]);
+    let (bom, stderr) = sbom_and_stderr(&path, "cyclonedx");
+    assert!(stderr.contains("/var/lib/rpm/Packages: an rpm database in Berkeley DB format, which is not read"), "{stderr}");
+    assert_valid_cyclonedx(&bom);
+    assert_eq!(bom["components"].as_array().unwrap().len(), 0);
+    let notice = &bom["metadata"]["properties"][0];
+    assert_eq!(notice["name"], "rampart:notice");
+    assert!(notice["value"].as_str().unwrap().contains("Berkeley DB"));
+    // A sqlite rpmdb that is not a database at all: a notice too, never a crash.
+    let broken = dir.path().join("broken.tar");
+    save_tar(&broken, "broken:1", &[binary_layer(&[("var/lib/rpm/rpmdb.sqlite", b"SQLite format 3\0 but cut here")])]);
+    let (bom, stderr) = sbom_and_stderr(&broken, "cyclonedx");
+    assert!(stderr.contains("/var/lib/rpm/rpmdb.sqlite: not a readable sqlite rpmdb"), "{stderr}");
+    assert_eq!(bom["components"].as_array().unwrap().len(), 0);
+}
+
+/// Where a command is installed (`PATH`, then the sbin directories root's PATH has).
+fn installed(command: &str) -> Option<PathBuf> {
+    let path = std::env::var("PATH").unwrap_or_default();
+    let found = path.split(':').chain(["/usr/sbin", "/usr/bin", "/sbin", "/bin"]).map(|dir| Path::new(dir).join(command)).find(|p| p.is_file());
+    found
+}
+
+/// Go build information read from real Go binaries: Debian's docker.io brings runc and dockerd,
+/// which the live tests install (scripts/test.sh). runc's main package is
+/// github.com/opencontainers/runc, and the Go version in its build information is also the
+/// runtime's `runtime.buildVersion` string, elsewhere in the binary.
+#[test]
+fn go_build_information_of_real_binaries() {
+    if std::env::var("RAMPART_TEST_DOCKER_HOST").map_or(true, |h| h.is_empty()) {
+        if std::env::var("RAMPART_SKIP_LIVE").as_deref() == Ok("1") {
+            eprintln!("RAMPART_SKIP_LIVE=1: the Go binary test was skipped");
+            return;
+        }
+        panic!("the Go binary test reads the runc and dockerd that docker.io installs: run `bash scripts/test.sh` as root, or set RAMPART_SKIP_LIVE=1");
+    }
+    let runc = installed("runc").expect("runc is installed with docker.io");
+    let dockerd = installed("dockerd").expect("dockerd is installed");
+    let root = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(root.path().join("usr/bin")).unwrap();
+    std::fs::copy(&runc, root.path().join("usr/bin/runc")).unwrap();
+    std::fs::copy(&dockerd, root.path().join("usr/bin/dockerd")).unwrap();
+    let (bom, stderr) = sbom_and_stderr(root.path(), "cyclonedx");
+    assert_valid_cyclonedx(&bom);
+    let components = bom["components"].as_array().unwrap();
+    let from = |file: &str| -> Vec<&Value> { components.iter().filter(|c| property(c, "rampart:found-in").as_deref() == Some(file)).collect() };
+
+    let runc_packages = from("/usr/bin/runc");
+    let main = runc_packages.iter().find(|c| c["name"] == "github.com/opencontainers/runc").unwrap_or_else(|| panic!("{runc_packages:#?}"));
+    assert!(main["purl"].as_str().unwrap().starts_with("pkg:golang/github.com/opencontainers/runc"));
+    let stdlib = runc_packages.iter().find(|c| c["name"] == "stdlib").expect("the Go standard library");
+    let go_version = format!("go{}", stdlib["version"].as_str().unwrap());
+    let binary = std::fs::read(&runc).unwrap();
+    let occurrences = binary.windows(go_version.len()).filter(|w| *w == go_version.as_bytes()).count();
+    assert!(occurrences >= 2, "{go_version} in the build information and as runtime.buildVersion: found {occurrences}");
+    let main_ref = &main["bom-ref"];
+    let main_depends = bom["dependencies"].as_array().unwrap().iter().find(|d| d["ref"] == *main_ref).expect("main module's dependencies");
+    assert!(main_depends["dependsOn"].as_array().unwrap().contains(&stdlib["bom-ref"]));
+
+    // dockerd is a Go binary too: listed, or said not to be read; never silently nothing.
+    assert!(!from("/usr/bin/dockerd").is_empty() || stderr.contains("/usr/bin/dockerd: a Go binary"), "{stderr}");
 }

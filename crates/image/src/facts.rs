@@ -48,7 +48,7 @@ impl Visitor for ContentCollector {
     fn wants(&mut self, _layer: &str, entry: &EntryMeta) -> bool {
         keeps(entry) || scans_for_secrets(entry)
     }
-    fn file(&mut self, layer: &str, entry: &EntryMeta, content: &[u8], _truncated: bool) {
+    fn file(&mut self, layer: &str, entry: &EntryMeta, content: &[u8], truncated: bool) {
         if scans_for_secrets(entry) {
             let scan = rampart_secrets::scan_bytes(content, rampart_secrets::Limits { max_bytes: MAX_SECRET_SCAN as usize, max_matches: 20 });
             let found: Vec<FoundSecret> = scan
@@ -60,14 +60,19 @@ impl Visitor for ContentCollector {
                 self.secrets.push((layer.to_string(), entry.path.clone(), found));
             }
         }
-        if keeps(entry) {
+        if WANTED.contains(&entry.path.as_str()) && entry.size <= 64 << 10 {
             self.files.insert((layer.to_string(), entry.path.clone()), content.to_vec());
+        } else if crate::packages::keeps(entry) {
+            // Package records whole; of executables only their Go build information.
+            if let Some(kept) = crate::packages::kept_content(entry, content, truncated) {
+                self.files.insert((layer.to_string(), entry.path.clone()), kept);
+            }
         }
     }
 }
 
 fn keeps(entry: &EntryMeta) -> bool {
-    (WANTED.contains(&entry.path.as_str()) && entry.size <= 64 << 10) || crate::packages::is_package_record(&entry.path)
+    (WANTED.contains(&entry.path.as_str()) && entry.size <= 64 << 10) || crate::packages::keeps(entry)
 }
 
 fn scans_for_secrets(entry: &EntryMeta) -> bool {

@@ -1,15 +1,21 @@
 //! Installed packages, from the package databases in the final file system: dpkg (`status`,
 //! and `status.d/` as distroless images have it), apk, Python `dist-info`/`egg-info`, npm
-//! `package.json` under `node_modules`. Each with the layer that wrote its database entry.
-//! (rpm's sqlite database is not read yet.)
+//! `package.json` under `node_modules`, rpm's sqlite database, and Go executables' build
+//! information. Each with the layer that wrote its database entry, and the packages it depends
+//! on where the database records that (dpkg, apk, rpm, Go modules).
+
+mod gobuildinfo;
+mod rpm;
 
 use crate::facts::ContentCollector;
+use crate::layer::{EntryKind, EntryMeta};
 use crate::Image;
 use serde::Serialize;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Package {
-    /// `deb`, `apk`, `pypi`, `npm`: the purl type.
+    /// `deb`, `apk`, `rpm`, `pypi`, `npm`, `golang`: the purl type.
     pub ecosystem: &'static str,
     pub name: String,
     pub version: String,
@@ -22,14 +28,60 @@ pub struct Package {
     pub architecture: Option<String>,
     /// The layer that wrote the database record.
     pub layer: usize,
-    /// Where the record is: `/var/lib/dpkg/status`, `/usr/lib/python3/dist-packages/x.dist-info/METADATA`.
+    /// Where the record is: `/var/lib/dpkg/status`, `/usr/lib/python3/dist-packages/x.dist-info/METADATA`,
+    /// the Go executable.
     pub found_in: String,
     pub purl: String,
+    /// The licence as the package database states it (rpm's `License`), when it does.
+    pub license: Option<String>,
+    /// The purls of the packages this one depends on, found in the same database (dpkg
+    /// `Depends`/`Pre-Depends`, apk `D:`, rpm requires matched to provides, a Go binary's main
+    /// module to the modules linked in). Empty where the database does not say.
+    pub depends_on: Vec<String>,
+    /// Names this package satisfies a dependency on (its own name is implied), and its
+    /// dependencies as groups of alternatives, until they are resolved to purls.
+    #[serde(skip)]
+    provides: Vec<String>,
+    #[serde(skip)]
+    requires: Vec<Vec<String>>,
+}
+
+/// The packages of an image and what could not be read.
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    pub packages: Vec<Package>,
+    /// Package databases present but not read (a Berkeley DB rpmdb, a corrupt or cut database,
+    /// a Go binary whose build information lies past the read limit): a short sentence each.
+    pub notices: Vec<String>,
+}
+
+/// Smallest executable searched for Go build information: a stripped Go "hello world" is over
+/// a megabyte, so smaller files are not Go binaries.
+const MIN_GO_BINARY: u64 = 512 << 10;
+
+fn may_be_go_binary(kind: EntryKind, mode: u32, size: u64) -> bool {
+    kind == EntryKind::File && mode & 0o111 != 0 && size >= MIN_GO_BINARY
+}
+
+/// Whether the walker should read a file's content for the package list: package records, and
+/// executables that may be Go binaries.
+pub(crate) fn keeps(entry: &EntryMeta) -> bool {
+    is_package_record(&entry.path) || may_be_go_binary(entry.kind, entry.mode, entry.size)
+}
+
+/// What to keep of a file [`keeps`] asked for: a package record whole; of an executable only its
+/// Go build information, as a small record (`None` when it is not a Go binary), so the walk
+/// never holds binaries in memory.
+pub(crate) fn kept_content(entry: &EntryMeta, content: &[u8], truncated: bool) -> Option<Vec<u8>> {
+    if is_package_record(&entry.path) {
+        return Some(content.to_vec());
+    }
+    gobuildinfo::read(content, truncated).map(|found| gobuildinfo::to_record(&found))
 }
 
 /// Whether the walker should keep a file's content for the package list.
 pub(crate) fn is_package_record(path: &str) -> bool {
-    if path == "var/lib/dpkg/status" || path == "lib/apk/db/installed" {
+    if path == "var/lib/dpkg/status" || path == "lib/apk/db/installed" || rpm::SQLITE_DB_PATHS.contains(&path) {
         return true;
     }
     if let Some(name) = path.strip_prefix("var/lib/dpkg/status.d/") {
@@ -54,36 +106,154 @@ fn is_node_module_dir(dir: &str) -> bool {
 
 /// The packages of `image`'s final file system.
 pub fn packages(image: &Image, collected: &ContentCollector) -> Vec<Package> {
+    inventory(image, collected).packages
+}
+
+/// The packages of `image`'s final file system, with notices for databases not read.
+pub fn inventory(image: &Image, collected: &ContentCollector) -> Inventory {
     let distro = os_distro(image, collected);
     let mut out = Vec::new();
+    let mut notices = Vec::new();
+    let mut rpm_db_read = false;
     for (path, entry) in image.fs.iter() {
-        if !is_package_record(path) {
+        let record = is_package_record(path);
+        if !record && !may_be_go_binary(entry.kind, entry.mode, entry.size) {
             continue;
         }
         let Some(layer) = image.layers.get(entry.layer) else { continue };
         let Some(content) = collected.content(&layer.key, path) else { continue };
-        let text = String::from_utf8_lossy(content);
         let found_in = format!("/{path}");
         let before = out.len();
-        if path == "var/lib/dpkg/status" || path.starts_with("var/lib/dpkg/status.d/") {
-            // status.d records (distroless) have no Status field: they are installed by definition.
-            parse_dpkg(&text, path != "var/lib/dpkg/status", &mut out);
-        } else if path == "lib/apk/db/installed" {
-            parse_apk(&text, &mut out);
-        } else if path.ends_with("/package.json") {
-            parse_npm(&text, &mut out);
+        if !record {
+            match gobuildinfo::from_record(content) {
+                Some(gobuildinfo::Found::BuildInfo(info)) => go_packages(&info, &mut out),
+                Some(gobuildinfo::Found::BeyondReadLimit) => notices.push(format!(
+                    "{found_in}: a Go binary ({} bytes) whose build information lies past the part read (the file read limit); its modules are not listed",
+                    entry.size
+                )),
+                None => {}
+            }
+        } else if rpm::SQLITE_DB_PATHS.contains(&path) {
+            rpm_db_read |= read_rpm_db(content, entry.size, &found_in, &mut out, &mut notices);
         } else {
-            parse_python(&text, &mut out);
+            let text = String::from_utf8_lossy(content);
+            if path == "var/lib/dpkg/status" || path.starts_with("var/lib/dpkg/status.d/") {
+                // status.d records (distroless) have no Status field: they are installed by definition.
+                parse_dpkg(&text, path != "var/lib/dpkg/status", &mut out);
+            } else if path == "lib/apk/db/installed" {
+                parse_apk(&text, &mut out);
+            } else if path.ends_with("/package.json") {
+                parse_npm(&text, &mut out);
+            } else {
+                parse_python(&text, &mut out);
+            }
         }
         for package in &mut out[before..] {
             package.layer = entry.layer;
             package.found_in.clone_from(&found_in);
             package.purl = purl(package, distro.as_deref());
         }
+        resolve_dependencies(&mut out[before..]);
+    }
+    if !rpm_db_read {
+        for (path, format) in rpm::UNREAD_DB_PATHS {
+            if image.fs.get(path).is_some() {
+                notices.push(format!("/{path}: an rpm database in {format} format, which is not read; its packages are not listed"));
+            }
+        }
     }
     out.sort_by(|a, b| (a.ecosystem, &a.name, &a.version).cmp(&(b.ecosystem, &b.name, &b.version)));
     out.dedup_by(|a, b| a.ecosystem == b.ecosystem && a.name == b.name && a.version == b.version && a.found_in == b.found_in);
-    out
+    Inventory { packages: out, notices }
+}
+
+/// Reads a sqlite rpmdb into `out`; whether it could be read. What could not be read is a notice.
+fn read_rpm_db(content: &[u8], size: u64, found_in: &str, out: &mut Vec<Package>, notices: &mut Vec<String>) -> bool {
+    if (content.len() as u64) < size {
+        notices.push(format!(
+            "{found_in}: the rpm database is larger ({size} bytes) than the {} bytes read; its packages are not listed",
+            content.len()
+        ));
+        return false;
+    }
+    match rpm::read_sqlite_db(content) {
+        Ok((headers, errors)) => {
+            if let Some(first) = errors.first() {
+                notices.push(format!("{found_in}: {} rpm header(s) could not be read ({first})", errors.len()));
+            }
+            for header in headers {
+                let mut package = new_package("rpm", &header.name, &header.evr());
+                if let Some((source, source_version)) = header.source() {
+                    package.source = (source != header.name).then(|| source.to_string());
+                    let own = format!("{}-{}", header.version, header.release);
+                    package.source_version = (source_version != own).then(|| source_version.to_string());
+                }
+                package.architecture = header.arch.clone().filter(|a| !a.is_empty() && a != "(none)");
+                package.license = header.license.clone().filter(|l| !l.is_empty());
+                package.provides = header.provides;
+                package.requires = header.requires.into_iter().map(|r| vec![r]).collect();
+                out.push(package);
+            }
+            true
+        }
+        Err(e) => {
+            notices.push(format!("{found_in}: {e}; its packages are not listed"));
+            false
+        }
+    }
+}
+
+/// A Go binary's packages: its main module (or, built outside module mode, its main package's
+/// path, version unknown), the Go standard library it was built with, and every module linked in.
+fn go_packages(info: &gobuildinfo::BuildInfo, out: &mut Vec<Package>) {
+    let main = match (&info.main, &info.path) {
+        (Some(module), _) => Some(new_package("golang", &module.path, &module.version)),
+        (None, Some(path)) => Some(new_package("golang", path, "")),
+        (None, None) => None,
+    };
+    // `go1.22.5 X:boringcrypto` -> `1.22.5`, the version Go's advisories name.
+    let go_version = info.go_version.split_whitespace().next().unwrap_or_default();
+    let stdlib = new_package("golang", "stdlib", go_version.strip_prefix("go").unwrap_or(go_version));
+    let deps: Vec<Package> = info.deps.iter().map(|m| new_package("golang", &m.path, &m.version)).collect();
+    if let Some(mut main) = main {
+        // The binary links every module of its build list: the main module depends on them.
+        main.requires = std::iter::once(&stdlib).chain(&deps).map(|p| vec![p.name.clone()]).collect();
+        out.push(main);
+    }
+    out.push(stdlib);
+    out.extend(deps);
+}
+
+/// Turns each package's dependency names into the purls of the packages (of the same database)
+/// that provide them: the first alternative present wins, as the package manager would.
+fn resolve_dependencies(packages: &mut [Package]) {
+    let mut providers: HashMap<&str, usize> = HashMap::new();
+    for (index, package) in packages.iter().enumerate() {
+        providers.entry(package.name.as_str()).or_insert(index);
+        for name in &package.provides {
+            providers.entry(name.as_str()).or_insert(index);
+        }
+    }
+    let resolved: Vec<Vec<String>> = packages
+        .iter()
+        .enumerate()
+        .map(|(index, package)| {
+            let mut purls: Vec<String> = Vec::new();
+            for group in &package.requires {
+                let Some(&provider) = group.iter().find_map(|name| providers.get(name.as_str())) else { continue };
+                let purl = &packages[provider].purl;
+                if provider != index && !purls.contains(purl) {
+                    purls.push(purl.clone());
+                }
+            }
+            purls
+        })
+        .collect();
+    for (package, depends_on) in packages.iter_mut().zip(resolved) {
+        package.depends_on = depends_on;
+        package.provides = Vec::new();
+        package.requires = Vec::new();
+    }
 }
 
 fn os_distro(image: &Image, collected: &ContentCollector) -> Option<String> {
@@ -103,7 +273,40 @@ fn new_package(ecosystem: &'static str, name: &str, version: &str) -> Package {
         layer: 0,
         found_in: String::new(),
         purl: String::new(),
+        license: None,
+        depends_on: Vec::new(),
+        provides: Vec::new(),
+        requires: Vec::new(),
     }
+}
+
+/// Names in a Debian relationship field, as groups of alternatives:
+/// `libc6 (>= 2.34), debconf | debconf-2.0, python3:any` -> `[[libc6], [debconf, debconf-2.0], [python3]]`.
+fn debian_relations(field: &str) -> Vec<Vec<String>> {
+    field
+        .split(',')
+        .map(|group| {
+            group
+                .split('|')
+                .filter_map(|alternative| {
+                    let name = alternative.split(['(', '[', '<']).next()?.trim();
+                    let name = name.split(':').next()?.trim();
+                    (!name.is_empty()).then(|| name.to_string())
+                })
+                .collect::<Vec<_>>()
+        })
+        .filter(|group| !group.is_empty())
+        .collect()
+}
+
+/// An apk dependency or provide without its version constraint: `so:libc.musl-x86_64.so.1=1`
+/// -> `so:libc.musl-x86_64.so.1`, `busybox>=1.36` -> `busybox`. Conflicts (`!name`) are none.
+fn apk_name(token: &str) -> Option<String> {
+    if token.starts_with('!') {
+        return None;
+    }
+    let name = token.split(['=', '<', '>', '~']).next()?.trim();
+    (!name.is_empty()).then(|| name.to_string())
 }
 
 /// RFC 822-style paragraphs separated by blank lines; continuation lines start with a space.
@@ -142,6 +345,8 @@ pub(crate) fn parse_dpkg(text: &str, installed_by_definition: bool, out: &mut Ve
                 .map(str::to_string);
         }
         package.architecture = field(&paragraph, "Architecture").map(str::to_string);
+        package.requires = ["Pre-Depends", "Depends"].iter().filter_map(|f| field(&paragraph, f)).flat_map(debian_relations).collect();
+        package.provides = field(&paragraph, "Provides").map(debian_relations).unwrap_or_default().into_iter().flatten().collect();
         out.push(package);
     }
 }
@@ -155,6 +360,9 @@ pub(crate) fn parse_apk(text: &str, out: &mut Vec<Package>) {
                 Some(("V", v)) => package.version = v.to_string(),
                 Some(("o", v)) => package.source = Some(v.to_string()),
                 Some(("A", v)) => package.architecture = Some(v.to_string()),
+                Some(("L", v)) if !v.is_empty() => package.license = Some(v.to_string()),
+                Some(("D", v)) => package.requires = v.split_whitespace().filter_map(apk_name).map(|n| vec![n]).collect(),
+                Some(("p", v)) => package.provides = v.split_whitespace().filter_map(apk_name).collect(),
                 _ => {}
             }
         }
@@ -189,32 +397,53 @@ pub(crate) fn parse_npm(text: &str, out: &mut Vec<Package>) {
     }
 }
 
-/// The package URL (purl spec): `pkg:deb/debian/curl@7.88.1-10?arch=amd64&distro=debian-12`.
+/// The package URL (purl spec): `pkg:deb/debian/curl@7.88.1-10?arch=amd64&distro=debian-12`,
+/// `pkg:rpm/fedora/bash@5.2.26-3.fc40?arch=x86_64&epoch=1&distro=fedora-40`,
+/// `pkg:golang/golang.org/x/net@v0.24.0`.
 pub fn purl(package: &Package, distro: Option<&str>) -> String {
+    let distro_id = || distro.and_then(|d| d.split('-').next()).map(str::to_string);
     let (namespace, name) = match package.ecosystem {
-        "deb" => (distro.and_then(|d| d.split('-').next()).map(str::to_string), package.name.clone()),
-        "apk" => (Some(distro.and_then(|d| d.split('-').next()).unwrap_or("alpine").to_string()), package.name.clone()),
+        "deb" | "rpm" => (distro_id(), package.name.clone()),
+        "apk" => (Some(distro_id().unwrap_or_else(|| "alpine".to_string())), package.name.clone()),
         // PEP 503 normalisation, as the purl spec asks for pypi.
         "pypi" => (None, package.name.to_ascii_lowercase().replace(['_', '.'], "-")),
         "npm" => match package.name.split_once('/') {
             Some((scope, name)) if scope.starts_with('@') => (Some(scope.to_string()), name.to_string()),
             _ => (None, package.name.clone()),
         },
+        // A module path: the last element is the name, the rest the namespace.
+        "golang" => match package.name.rsplit_once('/') {
+            Some((namespace, name)) => (Some(namespace.to_string()), name.to_string()),
+            None => (None, package.name.clone()),
+        },
         _ => (None, package.name.clone()),
+    };
+    // rpm's epoch is a qualifier in a purl, not part of the version.
+    let (epoch, version) = match package.version.split_once(':') {
+        Some((epoch, rest)) if package.ecosystem == "rpm" && !epoch.is_empty() && epoch.bytes().all(|b| b.is_ascii_digit()) => {
+            (Some(epoch), rest)
+        }
+        _ => (None, package.version.as_str()),
     };
     let mut out = format!("pkg:{}/", package.ecosystem);
     if let Some(namespace) = namespace {
-        out.push_str(&encode(&namespace));
+        // Namespace segments keep their slashes (`golang.org/x`), each segment encoded.
+        out.push_str(&namespace.split('/').map(encode).collect::<Vec<_>>().join("/"));
         out.push('/');
     }
     out.push_str(&encode(&name));
-    out.push('@');
-    out.push_str(&encode(&package.version));
+    if !version.is_empty() {
+        out.push('@');
+        out.push_str(&encode(version));
+    }
     let mut qualifiers = Vec::new();
     if let Some(arch) = &package.architecture {
         qualifiers.push(format!("arch={}", encode(arch)));
     }
-    if matches!(package.ecosystem, "deb" | "apk") {
+    if let Some(epoch) = epoch {
+        qualifiers.push(format!("epoch={epoch}"));
+    }
+    if matches!(package.ecosystem, "deb" | "apk" | "rpm") {
         if let Some(distro) = distro {
             qualifiers.push(format!("distro={}", encode(distro)));
         }
@@ -274,6 +503,49 @@ mod tests {
     }
 
     #[test]
+    fn dependencies_resolve_within_a_database() {
+        let mut out = Vec::new();
+        parse_dpkg(
+            "Package: curl\nStatus: install ok installed\nVersion: 7.88.1-10\nDepends: libc6 (>= 2.34), libcurl4 (= 7.88.1-10) | libcurl-gnutls, missing-one\n\n\
+             Package: libc6\nStatus: install ok installed\nVersion: 2.36-9\nPre-Depends: libgcc-s1:amd64\n\n\
+             Package: libcurl-gnutls\nStatus: install ok installed\nVersion: 7.88.1-10\nProvides: libcurl4\n\n\
+             Package: libgcc-s1\nStatus: install ok installed\nVersion: 12.2.0-14\n",
+            false,
+            &mut out,
+        );
+        for package in &mut out {
+            package.purl = purl(package, Some("debian-12"));
+        }
+        resolve_dependencies(&mut out);
+        let depends = |name: &str| out.iter().find(|p| p.name == name).unwrap().depends_on.clone();
+        assert_eq!(depends("curl"), ["pkg:deb/debian/libc6@2.36-9?distro=debian-12", "pkg:deb/debian/libcurl-gnutls@7.88.1-10?distro=debian-12"]);
+        assert_eq!(depends("libc6"), ["pkg:deb/debian/libgcc-s1@12.2.0-14?distro=debian-12"]);
+        assert!(depends("libgcc-s1").is_empty());
+
+        let mut apk = Vec::new();
+        parse_apk("P:musl\nV:1.2.4-r2\np:so:libc.musl-x86_64.so.1=1\n\nP:busybox\nV:1.36.1-r15\nD:so:libc.musl-x86_64.so.1 !busybox-old\n", &mut apk);
+        for package in &mut apk {
+            package.purl = purl(package, Some("alpine-3.19.1"));
+        }
+        resolve_dependencies(&mut apk);
+        assert_eq!(apk[1].depends_on, ["pkg:apk/alpine/musl@1.2.4-r2?distro=alpine-3.19.1"]);
+    }
+
+    #[test]
+    fn go_and_rpm_purls() {
+        let mut module = new_package("golang", "golang.org/x/net", "v0.24.0");
+        assert_eq!(purl(&module, Some("debian-12")), "pkg:golang/golang.org/x/net@v0.24.0");
+        module.name = "github.com/opencontainers/runc".into();
+        module.version = String::new();
+        assert_eq!(purl(&module, None), "pkg:golang/github.com/opencontainers/runc");
+        let mut rpm = new_package("rpm", "bash", "1:5.2.26-3.fc40");
+        rpm.architecture = Some("x86_64".into());
+        assert_eq!(purl(&rpm, Some("fedora-40")), "pkg:rpm/fedora/bash@5.2.26-3.fc40?arch=x86_64&epoch=1&distro=fedora-40");
+        rpm.version = "5.2.26-3.fc40".into();
+        assert_eq!(purl(&rpm, None), "pkg:rpm/bash@5.2.26-3.fc40?arch=x86_64");
+    }
+
+    #[test]
     fn which_files_are_package_records() {
         for yes in [
             "var/lib/dpkg/status",
@@ -283,6 +555,8 @@ mod tests {
             "usr/lib/python3.11/site-packages/six-1.16.0.egg-info/PKG-INFO",
             "app/node_modules/express/package.json",
             "node_modules/@babel/core/package.json",
+            "var/lib/rpm/rpmdb.sqlite",
+            "usr/lib/sysimage/rpm/rpmdb.sqlite",
         ] {
             assert!(is_package_record(yes), "{yes}");
         }
