@@ -1,6 +1,6 @@
-//! `rampart sbom`: packages from dpkg, apk, Python and npm records in an image, written as
-//! CycloneDX 1.6 (validated against the official schema, vendored in tests/schemas) and SPDX 2.3
-//! (structure checked: no SPDX schema could be vendored, see tests/schemas/README.md).
+//! `rampart sbom`: packages from dpkg, apk, rpm, Python and npm records and Go binaries in an
+//! image, written as CycloneDX 1.6 and SPDX 2.3, each validated against its official JSON schema
+//! (vendored in tests/schemas, see its README).
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -88,6 +88,18 @@ fn property(component: &Value, name: &str) -> Option<String> {
     component["properties"].as_array()?.iter().find(|p| p["name"] == name).and_then(|p| p["value"].as_str()).map(str::to_string)
 }
 
+/// The official SPDX 2.3 JSON schema (tests/schemas/README.md says where it comes from).
+fn spdx_validator() -> jsonschema::Validator {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/spdx-2.3.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    jsonschema::options().build(&schema).expect("the official schema compiles")
+}
+
+fn assert_valid_spdx(doc: &Value) {
+    let errors: Vec<String> = spdx_validator().iter_errors(doc).map(|e| format!("{e} at {}", e.instance_path)).collect();
+    assert!(errors.is_empty(), "SPDX output violates the 2.3 schema:\n{}", errors.join("\n"));
+}
+
 fn cyclonedx_validator() -> jsonschema::Validator {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas");
     let load = |name: &str| -> Value { serde_json::from_str(&std::fs::read_to_string(dir.join(name)).unwrap()).unwrap() };
@@ -136,9 +148,17 @@ fn cyclonedx_lists_the_final_packages_and_validates() {
 }
 
 #[test]
-fn spdx_document_is_well_formed() {
+fn spdx_document_validates_and_is_well_formed() {
     let dir = tempfile::tempdir().unwrap();
     let doc = sbom(&image_tar(dir.path()), "spdx");
+    assert_valid_spdx(&doc);
+    // The schema check can fail.
+    let mut broken = doc.clone();
+    broken["packages"][1]["externalRefs"][0]["referenceCategory"] = Value::from("NOT-A-CATEGORY");
+    assert!(!spdx_validator().is_valid(&broken));
+    broken = doc.clone();
+    broken.as_object_mut().unwrap().remove("documentNamespace");
+    assert!(!spdx_validator().is_valid(&broken));
     assert_eq!(doc["spdxVersion"], "SPDX-2.3");
     assert_eq!(doc["dataLicense"], "CC0-1.0");
     assert_eq!(doc["SPDXID"], "SPDXRef-DOCUMENT");
@@ -196,6 +216,7 @@ fn rpm_packages_from_the_sqlite_database_with_epoch_source_and_dependencies() {
     assert_eq!(bom["dependencies"], serde_json::json!([{"ref": tools["bom-ref"], "dependsOn": [hello["bom-ref"]]}]));
 
     let doc = sbom(&path, "spdx");
+    assert_valid_spdx(&doc);
     let relationships = doc["relationships"].as_array().unwrap();
     let depends: Vec<&Value> = relationships.iter().filter(|r| r["relationshipType"] == "DEPENDS_ON").collect();
     assert_eq!(depends.len(), 1);
@@ -215,6 +236,7 @@ fn an_rpm_database_that_is_not_read_is_said_so() {
     assert!(stderr.contains("/var/lib/rpm/Packages: an rpm database in Berkeley DB format, which is not read"), "{stderr}");
     assert_valid_cyclonedx(&bom);
     assert_eq!(bom["components"].as_array().unwrap().len(), 0);
+    assert_valid_spdx(&sbom(&path, "spdx"));
     let notice = &bom["metadata"]["properties"][0];
     assert_eq!(notice["name"], "rampart:notice");
     assert!(notice["value"].as_str().unwrap().contains("Berkeley DB"));
@@ -254,6 +276,7 @@ fn go_build_information_of_real_binaries() {
     std::fs::copy(&dockerd, root.path().join("usr/bin/dockerd")).unwrap();
     let (bom, stderr) = sbom_and_stderr(root.path(), "cyclonedx");
     assert_valid_cyclonedx(&bom);
+    assert_valid_spdx(&sbom(root.path(), "spdx"));
     let components = bom["components"].as_array().unwrap();
     let from = |file: &str| -> Vec<&Value> { components.iter().filter(|c| property(c, "rampart:found-in").as_deref() == Some(file)).collect() };
 
