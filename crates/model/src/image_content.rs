@@ -34,6 +34,9 @@ pub struct ImageContent {
     pub hidden: Vec<HiddenFile>,
     /// Secrets found in files of any layer, including files a later layer deleted.
     pub secrets: Vec<ImageSecret>,
+    /// Known vulnerabilities of the installed packages, from the advisory database (empty when
+    /// none was available: the report's vulnerability summary says whether it was).
+    pub vulnerabilities: Vec<crate::PackageVulnerability>,
 }
 
 /// A secret in a file of one layer (redacted: never the whole value).

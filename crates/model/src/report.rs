@@ -30,6 +30,11 @@ pub struct Report {
     /// Things worth knowing that are not findings, such as an ignore comment that matched nothing.
     pub notices: Vec<Notice>,
     pub summary: Summary,
+    /// `rampart image` and `rampart audit`: each image's vulnerability summary (counts by
+    /// severity, fixable, suppressed, the advisory database's age), also when no database was
+    /// available.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vulnerability_scans: Vec<crate::VulnerabilityScan>,
 }
 
 /// One image of the report: how findings name it, and its base distribution.
@@ -116,6 +121,7 @@ impl Report {
             errors,
             notices,
             summary,
+            vulnerability_scans: Vec::new(),
         }
     }
 }

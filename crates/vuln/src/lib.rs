@@ -7,6 +7,7 @@ pub mod matcher;
 pub mod osv;
 pub mod store;
 pub mod update;
+pub mod vex;
 
 pub use cvss::Level;
 pub use matcher::{evaluate, match_package, osv_ecosystem, Package, Verdict, Vulnerability};

@@ -31,6 +31,9 @@ fn serve(max_connections: usize) -> (String, RequestLog) {
     let log = Arc::new(Mutex::new(Vec::new()));
     let good = archive("GOOD", 30);
     let flaky = archive("FLAKY", 200);
+    let hashed = archive("HASHED", 5);
+    let right_md5 = goog_md5(&hashed);
+    let wrong_md5 = goog_md5(b"something else");
     let thread_log = Arc::clone(&log);
     std::thread::spawn(move || {
         let mut flaky_requests = 0;
@@ -55,11 +58,12 @@ fn serve(max_connections: usize) -> (String, RequestLog) {
                 }
             }
             thread_log.lock().expect("log").push((path.clone(), range_header));
-            let send = |stream: &mut std::net::TcpStream, status: &str, length: usize, body: &[u8]| {
-                let head = format!("HTTP/1.1 {status}\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n");
+            let send_with = |stream: &mut std::net::TcpStream, status: &str, extra: &str, length: usize, body: &[u8]| {
+                let head = format!("HTTP/1.1 {status}\r\nContent-Length: {length}\r\n{extra}Connection: close\r\n\r\n");
                 let _ = stream.write_all(head.as_bytes());
                 let _ = stream.write_all(body);
             };
+            let send = |stream: &mut std::net::TcpStream, status: &str, length: usize, body: &[u8]| send_with(stream, status, "", length, body);
             match path.as_str() {
                 "/Debian:12/all.zip" => send(&mut stream, "200 OK", good.len(), &good),
                 "/Broken/all.zip" => send(&mut stream, "200 OK", 17, b"this is no zip!!!"),
@@ -74,11 +78,25 @@ fn serve(max_connections: usize) -> (String, RequestLog) {
                         _ => send(&mut stream, "200 OK", flaky.len(), &flaky),
                     }
                 }
+                // As the OSV bucket sends it: crc32c and md5 in one header.
+                "/Hashed/all.zip" => {
+                    send_with(&mut stream, "200 OK", &format!("x-goog-hash: crc32c=AAAAAA==,md5={right_md5}\r\n"), hashed.len(), &hashed)
+                }
+                "/BadHash/all.zip" => {
+                    send_with(&mut stream, "200 OK", &format!("x-goog-hash: crc32c=AAAAAA==\r\nx-goog-hash: md5={wrong_md5}\r\n"), hashed.len(), &hashed)
+                }
                 _ => send(&mut stream, "404 Not Found", 0, b""),
             }
         }
     });
     (base, log)
+}
+
+/// Base64 of the MD5, as `x-goog-hash: md5=` carries it.
+fn goog_md5(bytes: &[u8]) -> String {
+    use base64::Engine;
+    use md5::Digest;
+    base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(bytes))
 }
 
 fn count(store: &Store) -> u64 {
@@ -117,4 +135,34 @@ fn update_downloads_imports_and_stays_atomic_on_failures() {
     let flaky: Vec<&(String, Option<String>)> = requests.iter().filter(|(path, _)| path == "/Flaky/all.zip").collect();
     assert_eq!(flaky.len(), 2, "{requests:?}");
     assert_eq!(flaky[1].1.as_deref(), Some(format!("bytes={partial}-").as_str()));
+}
+
+#[test]
+fn downloads_are_checked_against_the_announced_md5() {
+    let (base, _log) = serve(10);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("cache");
+    let mut store = Store::open(&dir.path().join("advisories.db")).expect("open");
+    let summary = update(&mut store, &base, &["Hashed".to_string()], &cache).expect("matching md5");
+    assert_eq!(summary.imported, 5);
+
+    let error = update(&mut store, &base, &["BadHash".to_string()], &cache).expect_err("wrong md5");
+    assert!(error.to_string().contains("does not match the MD5"), "{error}");
+    assert_eq!(count(&store), 5, "the store keeps what it had");
+    assert!(!cache.join("BadHash.zip.part").exists(), "a download with the wrong hash is not kept for resuming");
+}
+
+#[test]
+fn a_second_update_at_the_same_time_stops_with_a_clear_error() {
+    let (base, log) = serve(10);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("advisories.db");
+    let mut store = Store::open(&db).expect("open");
+    let held = rampart_vuln::update::UpdateLock::acquire(&db).expect("first lock");
+    let error = update(&mut store, &base, &["Debian:12".to_string()], &dir.path().join("cache")).expect_err("locked");
+    assert!(error.to_string().contains("another `rampart db update` is running"), "{error}");
+    assert!(log.lock().expect("log").is_empty(), "nothing was downloaded while locked");
+    drop(held);
+    let summary = update(&mut store, &base, &["Debian:12".to_string()], &dir.path().join("cache")).expect("lock released");
+    assert_eq!(summary.imported, 30);
 }
