@@ -11,9 +11,57 @@ pub fn layer_command(image: &ImageContent, layer: usize) -> Option<&str> {
 /// `path (layer N: <command>)`, shortened, for messages and evidence.
 pub fn describe_file(image: &ImageContent, file: &ImageFile) -> String {
     match layer_command(image, file.layer) {
-        Some(command) => format!("{} (layer {}: {})", file.path, file.layer, shorten(command, 80)),
+        Some(command) => format!("{} (layer {}: {})", file.path, file.layer, show_command(command, 100)),
         None => format!("{} (layer {})", file.path, file.layer),
     }
+}
+
+/// A history command as reports show it: secrets redacted (credential shapes anywhere, and the
+/// values of secret-named build arguments the builder records before a RUN step), the classic
+/// builder's `/bin/sh -c #(nop) ` prefix dropped and content digests (`file:<64 hex>`) cut to 12
+/// digits, so the instruction and its destination fit in `max` characters.
+pub fn show_command(created_by: &str, max: usize) -> String {
+    let text = created_by.trim();
+    let text = text.strip_prefix("/bin/sh -c #(nop)").map_or(text, str::trim_start);
+    let mut shown = crate::secrets::redact_secrets_in(text);
+    for (name, value) in build_arguments(created_by) {
+        if crate::secrets::is_secret_name(name) && !value.is_empty() {
+            shown = shown.replacen(&format!("{name}={value}"), &format!("{name}={}", rampart_model::redact(value)), 1);
+        }
+    }
+    shorten(&compact_digests(&shown), max)
+}
+
+/// The `NAME=value` build arguments the classic builder and BuildKit put before a RUN step's
+/// command: `|2 A=1 TOKEN=x /bin/sh -c ...` (optionally after `RUN `). A value with spaces is
+/// recorded unquoted, so only its first word is seen.
+pub fn build_arguments(created_by: &str) -> impl Iterator<Item = (&str, &str)> {
+    let text = created_by.trim();
+    let text = text.strip_prefix("RUN ").unwrap_or(text);
+    let mut words = text.split_whitespace();
+    let count = words.next().and_then(|w| w.strip_prefix('|')).and_then(|n| n.parse::<usize>().ok()).unwrap_or(0);
+    words.take(count).filter_map(|word| word.split_once('='))
+}
+
+/// `file:6a925c6e5164…` for `file:<64 hex digits>` (and `dir:`, `sha256:`), which only lengthen
+/// a history line.
+fn compact_digests(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = ["file:", "dir:", "sha256:"].iter().filter_map(|p| rest.find(p).map(|i| (i, p.len()))).min() {
+        let (start, prefix) = at;
+        let digits_from = start + prefix;
+        let digits = rest[digits_from..].bytes().take_while(u8::is_ascii_hexdigit).count();
+        if digits >= 32 {
+            out.push_str(&rest[..digits_from + 12]);
+            out.push('…');
+        } else {
+            out.push_str(&rest[..digits_from + digits]);
+        }
+        rest = &rest[digits_from + digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The first `max` characters of `text`, with an ellipsis when cut.
@@ -166,6 +214,20 @@ mod tests {
             assert!(seen.insert((id, version)), "{id} {version} twice");
             assert!(date.len() == 10 && date.as_bytes()[4] == b'-' && date.as_bytes()[7] == b'-', "{date}");
         }
+    }
+
+    #[test]
+    fn commands_are_shown_redacted_and_compact() {
+        let copy = format!("/bin/sh -c #(nop) COPY file:{} in /root/.ssh/id_ed25519 ", "6a925c6e5164e313".repeat(4));
+        assert_eq!(show_command(&copy, 100), "COPY file:6a925c6e5164… in /root/.ssh/id_ed25519");
+        let run = "|2 DEPLOY_TOKEN=k6WsHjLC8j18XcRFraQikmdtxKETNiNoJS91 VERSION=1.2 /bin/sh -c rm /root/.ssh/id_ed25519";
+        let shown = show_command(run, 200);
+        assert!(!shown.contains("k6WsHjLC8j18XcRFraQikmdtxKETNiNoJS91") && shown.contains("VERSION=1.2"), "{shown}");
+        assert!(shown.ends_with("/bin/sh -c rm /root/.ssh/id_ed25519"), "{shown}");
+        let token = "ghp_R2d2C3p0BB8x9Kq7LmNoPqRsTuVwXyZ01234";
+        assert!(!show_command(&format!("/bin/sh -c curl -H 'token {token}' x"), 200).contains(token));
+        assert_eq!(build_arguments("RUN |1 A=b /bin/sh -c x").collect::<Vec<_>>(), vec![("A", "b")]);
+        assert_eq!(build_arguments("/bin/sh -c A=b x").count(), 0);
     }
 
     #[test]

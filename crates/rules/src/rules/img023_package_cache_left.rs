@@ -46,7 +46,7 @@ fn check(cx: &ImageContext<'_>, out: &mut Sink<'_>) {
         let layer = files.iter().map(|f| f.layer).max().unwrap_or_default();
         let mut evidence = format!("{} file(s), {bytes} bytes under {dir}; last written by layer {layer}", files.len());
         if let Some(command) = layer_command(image, layer) {
-            evidence.push_str(&format!(": {}", crate::image_content::shorten(command, 120)));
+            evidence.push_str(&format!(": {}", crate::image_content::show_command(command, 120)));
         }
         out.report_image_file(&image.object, dir, format!("{what} left in the image ({} KiB)", bytes.div_ceil(1024)))
             .set_evidence(evidence);

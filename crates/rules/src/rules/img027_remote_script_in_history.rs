@@ -1,6 +1,6 @@
 //! IMG027: a build step piped a downloaded script into a shell.
 
-use crate::image_content::{history_shell_text, shorten};
+use crate::image_content::{history_shell_text, show_command};
 use crate::prelude::*;
 
 pub const RULE: Rule = Rule {
@@ -39,6 +39,6 @@ fn check(cx: &ImageContext<'_>, out: &mut Sink<'_>) {
         }
         let layer = step.layer.map_or_else(|| "no layer".to_string(), |l| format!("layer {l}"));
         out.report_object(&cx.image.object, format!("history step {index} ({layer}) pipes a downloaded script into a shell"))
-            .set_evidence(shorten(&step.created_by, 200));
+            .set_evidence(show_command(&step.created_by, 200));
     }
 }

@@ -1,6 +1,6 @@
 //! IMG029: a secret in a file of the image, including files a later layer deleted.
 
-use crate::image_content::{layer_command, shorten};
+use crate::image_content::{layer_command, show_command};
 use crate::prelude::*;
 use rampart_model::{ImageContent, ImageSecret};
 
@@ -60,7 +60,7 @@ fn check(cx: &ImageContext<'_>, out: &mut Sink<'_>) {
 /// The history command that made `layer`, shortened, or "history unknown".
 fn step(image: &ImageContent, layer: usize) -> String {
     match layer_command(image, layer) {
-        Some(command) => format!("`{}`", shorten(command, 80)),
+        Some(command) => format!("`{}`", show_command(command, 100)),
         None => "history unknown".into(),
     }
 }

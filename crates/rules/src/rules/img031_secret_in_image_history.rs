@@ -2,7 +2,7 @@
 //! RUN command, both recorded in the step's `created_by`.
 
 use crate::image::history_instruction;
-use crate::image_content::shorten;
+use crate::image_content::{build_arguments, show_command};
 use crate::prelude::*;
 use crate::secrets;
 
@@ -30,6 +30,9 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &ImageContext<'_>, out: &mut Sink<'_>) {
     let image = cx.image;
+    // The classic builder records the build arguments on every RUN step after the ARG: each
+    // argument is reported once, at the first step that recorded it.
+    let mut reported: Vec<(&str, &str)> = Vec::new();
     for (index, step) in image.history.iter().enumerate() {
         let command = step.created_by.as_str();
         if matches!(history_instruction(command), Some("ENV" | "LABEL")) {
@@ -39,11 +42,18 @@ fn check(cx: &ImageContext<'_>, out: &mut Sink<'_>) {
             Some(layer) => format!("history step {} (layer {layer})", index + 1),
             None => format!("history step {}", index + 1),
         };
-        let mut what: Vec<String> = build_arguments(command)
-            .filter(|(name, value)| secrets::is_secret_name(name) && secrets::is_literal_secret_value(value))
-            .map(|(name, _)| format!("the build argument {name}"))
-            .collect();
-        if what.is_empty() {
+        let mut what = Vec::new();
+        for (name, value) in build_arguments(command) {
+            if secrets::is_secret_name(name) && secrets::is_literal_secret_value(value) && !reported.contains(&(name, value)) {
+                reported.push((name, value));
+                what.push(format!("the build argument {name}"));
+            }
+        }
+        let arguments_only = secrets::find_secrets(command).iter().all(|found| {
+            let at = found.start;
+            build_arguments(command).any(|(_, value)| command.get(at..at + value.len()) == Some(value))
+        });
+        if what.is_empty() && !arguments_only {
             if let Some(found) = secrets::find_secrets(command).first() {
                 what.push(found.kind.describe().to_string());
             }
@@ -51,30 +61,7 @@ fn check(cx: &ImageContext<'_>, out: &mut Sink<'_>) {
         if what.is_empty() {
             continue;
         }
-        let shown = redact_arguments(&secrets::redact_secrets_in(command));
         out.report_object(&image.object, format!("{place} records {}", what.join(" and ")))
-            .set_evidence(shorten(&shown, 200));
+            .set_evidence(show_command(command, 200));
     }
-}
-
-/// The `NAME=value` build arguments the classic builder and BuildKit put before a RUN step's
-/// command: `|2 A=1 TOKEN=x /bin/sh -c ...` (optionally after `RUN `). Values have no spaces
-/// there (a value with spaces is written unquoted and reads as several words; the first counts).
-fn build_arguments(created_by: &str) -> impl Iterator<Item = (&str, &str)> {
-    let text = created_by.trim();
-    let text = text.strip_prefix("RUN ").unwrap_or(text);
-    let mut words = text.split_whitespace();
-    let count = words.next().and_then(|w| w.strip_prefix('|')).and_then(|n| n.parse::<usize>().ok()).unwrap_or(0);
-    words.take(count).filter_map(|word| word.split_once('='))
-}
-
-/// `created_by` with the value of every secret-named build argument redacted.
-fn redact_arguments(created_by: &str) -> String {
-    let mut shown = created_by.to_string();
-    for (name, value) in build_arguments(created_by) {
-        if secrets::is_secret_name(name) && !value.is_empty() {
-            shown = shown.replacen(&format!("{name}={value}"), &format!("{name}={}", rampart_model::redact(value)), 1);
-        }
-    }
-    shown
 }
