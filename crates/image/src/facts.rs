@@ -16,6 +16,8 @@ pub struct ContentCollector {
     files: HashMap<(String, String), Vec<u8>>,
     /// Secrets per (layer key, path): files are scanned as they stream by, not kept.
     secrets: Vec<(String, String, Vec<FoundSecret>)>,
+    /// Told when a layer begins (progress display).
+    on_layer: Option<Box<dyn FnMut() + Send>>,
 }
 
 /// Largest file scanned for secrets: configuration and key files are small; big text files are
@@ -30,6 +32,11 @@ struct FoundSecret {
 }
 
 impl ContentCollector {
+    /// A collector that calls `hook` as each layer begins.
+    pub fn with_layer_hook(hook: impl FnMut() + Send + 'static) -> ContentCollector {
+        ContentCollector { on_layer: Some(Box::new(hook)), ..ContentCollector::default() }
+    }
+
     /// The content `layer` (its key) wrote at `path`.
     pub fn content(&self, layer: &str, path: &str) -> Option<&[u8]> {
         self.files.get(&(layer.to_string(), path.to_string())).map(Vec::as_slice)
@@ -45,6 +52,11 @@ impl ContentCollector {
 }
 
 impl Visitor for ContentCollector {
+    fn layer_started(&mut self, _layer: &str) {
+        if let Some(hook) = &mut self.on_layer {
+            hook();
+        }
+    }
     fn wants(&mut self, _layer: &str, entry: &EntryMeta) -> bool {
         keeps(entry) || scans_for_secrets(entry)
     }

@@ -60,6 +60,7 @@ pub(crate) fn read_layer<R: Read>(
     entries_so_far: &mut u64,
     visitor: &mut dyn Visitor,
 ) -> Result<LayerRecord, ImageError> {
+    visitor.layer_started(key);
     let (counted, compressed) = Counting::new(blob);
     let mut buffered = BufReader::new(counted);
     let head = peek(&mut buffered).map_err(ImageError::io(format!("reading layer {key}")))?;

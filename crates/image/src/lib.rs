@@ -69,6 +69,8 @@ impl Default for Limits {
 /// `layer` is the layer's key in the source (`blobs/sha256/…`, `<id>/layer.tar`, `rootfs`);
 /// [`Image::layer_by_key`] maps it to positions once the image is read.
 pub trait Visitor {
+    /// A layer begins (`layer` is its key in the source); once per layer, for progress display.
+    fn layer_started(&mut self, _layer: &str) {}
     /// Whether to read this regular file's content (up to [`Limits::max_file_read`] bytes).
     fn wants(&mut self, _layer: &str, _entry: &EntryMeta) -> bool {
         false
