@@ -39,6 +39,8 @@ pub struct ImageArgs {
     /// Largest uncompressed layer to read [default: 16GiB].
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     max_layer_size: Option<usize>,
+    #[command(flatten)]
+    vulnerabilities: crate::vulns::VulnArgs,
 }
 
 pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
@@ -54,9 +56,11 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
     }
     let label = args.image.display().to_string();
     let rules: Vec<&Rule> = RULES.iter().copied().filter(|rule| !ignored.contains(&rule.meta.code)).collect();
+    let mut scanner = crate::vulns::VulnerabilityScanner::open(&args.vulnerabilities)?;
     let (findings, errors, summary) = match load(&args.image, args.host.as_deref(), &limits) {
         Ok((image, collector)) => {
-            let analysis = analyse(&image, &collector, &object_name(&image, &args.image));
+            let mut analysis = analyse(&image, &collector, &object_name(&image, &args.image));
+            scanner.scan(&mut analysis.content, &analysis.packages, &image.tags);
             let findings = check(&analysis.content, &rules);
             let summary = ImageSummary {
                 object: analysis.content.object.clone(),
@@ -71,6 +75,7 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
     let files = usize::from(errors.is_empty());
     let mut report = Report::new(findings, errors, Vec::new(), files, 0);
     report.images.extend(summary);
+    scanner.finish(&mut report);
     crate::emit_report(&report, format, args.output.as_deref(), &[label.as_str()], &|_| None)?;
     Ok(exit_code(&report, args.fail_on.unwrap_or(FailOn::DEFAULT)))
 }
@@ -81,7 +86,6 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
 pub(crate) struct ImageAnalysis {
     pub content: ImageContent,
     /// For the vulnerability step and the SBOM.
-    #[allow(dead_code)]
     pub packages: Vec<Package>,
     pub base_os: Option<BaseOs>,
 }
@@ -94,8 +98,9 @@ pub(crate) fn analyse(image: &Image, collector: &ContentCollector, object: &str)
     let content = image_content(image, collector, object, &checked_on);
     let packages = packages(image, collector);
     let base_os = content.os.as_ref().map(|os| rampart_rules::image_content::base_os(os, &checked_on));
-    // Vulnerability matching belongs here: `packages` and `content.os` in, facts for the
-    // VUL rules added to `content` out, so `image` and `audit` (live or replayed) judge them alike.
+    // The vulnerability step (crate::vulns) follows in the caller, which holds the database:
+    // `packages` and `content.os` in, facts for the VUL rules added to `content` out, so
+    // `image` and `audit` (live, or replayed from the content a snapshot kept) judge them alike.
     ImageAnalysis { content, packages, base_os }
 }
 

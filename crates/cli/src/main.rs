@@ -6,8 +6,10 @@ mod color;
 mod db_cmd;
 mod image;
 mod map_cmd;
+mod progress;
 mod rules_cmd;
 mod sbom;
+mod vulns;
 
 use clap::{Parser, Subcommand};
 use rampart_model::{Report, RuleMeta};

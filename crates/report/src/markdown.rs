@@ -105,10 +105,15 @@ fn write_images(out: &mut String, report: &Report) {
 /// Vulnerability findings in one table, for the team that patches images.
 fn write_vulnerabilities(out: &mut String, report: &Report) {
     let vulnerable: Vec<&Finding> = report.findings.iter().filter(|f| f.rule.starts_with("VUL")).collect();
+    if vulnerable.is_empty() && report.vulnerability_scans.is_empty() {
+        return;
+    }
+    out.push_str("## Vulnerabilities\n\n");
+    write_vulnerability_scans(out, report);
     if vulnerable.is_empty() {
         return;
     }
-    out.push_str("## Vulnerabilities\n\n| Severity | Where | What | Fix |\n|---|---|---|---|\n");
+    out.push_str("| Severity | Where | What | Fix |\n|---|---|---|---|\n");
     for f in vulnerable {
         let _ = writeln!(
             out,
@@ -120,6 +125,19 @@ fn write_vulnerabilities(out: &mut String, report: &Report) {
         );
     }
     out.push('\n');
+}
+
+/// Each image's vulnerability summary line, and the suppressed vulnerabilities with their reasons.
+fn write_vulnerability_scans(out: &mut String, report: &Report) {
+    for scan in &report.vulnerability_scans {
+        let _ = writeln!(out, "- {}", inline(&scan.describe()));
+        for line in scan.suppressed_lines() {
+            let _ = writeln!(out, "  - suppressed: {}", inline(&line));
+        }
+    }
+    if !report.vulnerability_scans.is_empty() {
+        out.push('\n');
+    }
 }
 
 fn longest_backtick_run(text: &str) -> usize {

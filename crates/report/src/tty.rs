@@ -167,6 +167,7 @@ pub fn render(report: &Report, options: &RenderOptions<'_>) -> String {
         paint(&mut out, options.color, severity_style(Severity::High), "error");
         let _ = writeln!(out, ": {}: {}", terminal_safe(&place(&error.path, error.line, error.column)), terminal_safe(&error.message));
     }
+    render_vulnerability_scans(&mut out, report);
     for notice in &report.notices {
         let where_ = place(&notice.path, notice.line, None);
         let _ = writeln!(out, "note[{}]: {}: {}", notice.kind, terminal_safe(&where_), terminal_safe(&notice.message));
@@ -186,6 +187,16 @@ pub fn render(report: &Report, options: &RenderOptions<'_>) -> String {
         if report.errors.is_empty() { String::new() } else { format!("; {} input error(s)", report.errors.len()) },
     );
     out
+}
+
+/// Each image's vulnerability summary, and what VEX or ignore entries suppressed (with why).
+fn render_vulnerability_scans(out: &mut String, report: &Report) {
+    for scan in &report.vulnerability_scans {
+        let _ = writeln!(out, "vulnerabilities: {}", terminal_safe(&scan.describe()));
+        for line in scan.suppressed_lines() {
+            let _ = writeln!(out, "  suppressed: {}", terminal_safe(&line));
+        }
+    }
 }
 
 /// Indents every line after the first by `indent`, leaving empty lines empty (no trailing blanks).
