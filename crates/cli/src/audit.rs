@@ -8,6 +8,7 @@
 
 use crate::{exit_code, EXIT_ERROR};
 use crate::image::{analyse, export_and_read, ReadBudget};
+use crate::progress::Progress;
 use rampart_engine::{collect, resolve_endpoint, CollectOptions, Endpoint, EngineError, Environment};
 use rampart_model::{CollectorNote, Finding, ImageSummary, Notice, Report, Snapshot, Target, SNAPSHOT_VERSION};
 use rampart_rules::image::image_object;
@@ -61,6 +62,10 @@ pub struct AuditArgs {
     /// Largest image export (the `docker save` stream) to read [default: 16GiB].
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     max_image_size: Option<usize>,
+    /// Show a progress line (images, layers, bytes) on standard error while images are read;
+    /// only on a terminal.
+    #[arg(long)]
+    progress: bool,
     #[command(flatten)]
     vulnerabilities: crate::vulns::VulnArgs,
 }
@@ -97,7 +102,9 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
                     timeout: args.image_timeout,
                     max_bytes: args.max_image_size.map_or(DEFAULT_MAX_IMAGE_BYTES, |size| size as u64),
                 };
-                read_image_contents(&mut snapshot, &endpoint, &budget, scanner);
+                let progress = Progress::new(args.progress);
+                read_image_contents(&mut snapshot, &endpoint, &budget, scanner, &progress);
+                progress.finish();
             }
             snapshot
         }),
@@ -243,7 +250,13 @@ struct ImageBudget {
 /// engine's export, [`IMAGE_READERS`] at a time, each within `budget`) into the snapshot's image
 /// facts: what the image content rules judge, and the base OS. An image that cannot be read
 /// becomes a note, and the rest of the audit goes on.
-fn read_image_contents(snapshot: &mut Snapshot, endpoint: &Endpoint, budget: &ImageBudget, scanner: &mut crate::vulns::VulnerabilityScanner) {
+fn read_image_contents(
+    snapshot: &mut Snapshot,
+    endpoint: &Endpoint,
+    budget: &ImageBudget,
+    scanner: &mut crate::vulns::VulnerabilityScanner,
+    progress: &Progress,
+) {
     let mut wanted: Vec<String> = snapshot.containers.iter().map(|c| c.image_id.clone()).filter(|id| !id.is_empty()).collect();
     wanted.sort();
     wanted.dedup();
@@ -255,6 +268,7 @@ fn read_image_contents(snapshot: &mut Snapshot, endpoint: &Endpoint, budget: &Im
             None => snapshot.notes.push(CollectorNote { collector: format!("image content {id}"), message: "a container uses this image, but the engine no longer lists it".into() }),
         }
     }
+    progress.expect(jobs.len());
     let limits = rampart_image::Limits::default();
     let (sender, receiver) = std::sync::mpsc::channel();
     // index -> (object, when it must have answered)
@@ -268,9 +282,10 @@ fn read_image_contents(snapshot: &mut Snapshot, endpoint: &Endpoint, budget: &Im
             let deadline = Instant::now() + budget.timeout;
             let read_budget = ReadBudget { max_bytes: Some(budget.max_bytes), deadline: Some(deadline) };
             let (endpoint, limits, sender, id, name) = (endpoint.clone(), limits.clone(), sender.clone(), snapshot.images[index].id.clone(), object.clone());
+            let tracker = progress.start(object.strip_prefix("image:").unwrap_or(&object), None);
             running.insert(index, (object, deadline + grace));
             std::thread::spawn(move || {
-                let result = export_and_read(&endpoint, &id, &limits, &read_budget).map(|(image, collector)| analyse(&image, &collector, &name));
+                let result = export_and_read(&endpoint, &id, &limits, &read_budget, tracker).map(|(image, collector)| analyse(&image, &collector, &name));
                 // The receiver is gone only when the audit stopped waiting for this image.
                 let _ = sender.send((index, result));
             });

@@ -3,6 +3,7 @@
 //! rules; same formats, `--fail-on` and exit codes as `scan`.
 
 use crate::exit_code;
+use crate::progress::{Progress, Tracker};
 use rampart_engine::Endpoint;
 use rampart_image::{image_content, open, packages, read_image_stream, today_utc, ContentCollector, Image, ImageError, Limits, Package};
 use rampart_model::{BaseOs, Finding, ImageContent, ImageFacts, ImageSummary, InputError, Report, Snapshot};
@@ -39,6 +40,10 @@ pub struct ImageArgs {
     /// Largest uncompressed layer to read [default: 16GiB].
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     max_layer_size: Option<usize>,
+    /// Show a progress line (layers, bytes) on standard error while the image is read; only on
+    /// a terminal.
+    #[arg(long)]
+    progress: bool,
     #[command(flatten)]
     vulnerabilities: crate::vulns::VulnArgs,
 }
@@ -57,7 +62,10 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
     let label = args.image.display().to_string();
     let rules: Vec<&Rule> = RULES.iter().copied().filter(|rule| !ignored.contains(&rule.meta.code)).collect();
     let mut scanner = crate::vulns::VulnerabilityScanner::open(&args.vulnerabilities)?;
-    let (findings, errors, summary) = match load(&args.image, args.host.as_deref(), &limits) {
+    let progress = Progress::new(args.progress);
+    let loaded = load_with_progress(&args.image, args.host.as_deref(), &limits, &progress);
+    progress.finish();
+    let (findings, errors, summary) = match loaded {
         Ok((image, collector)) => {
             let mut analysis = analyse(&image, &collector, &object_name(&image, &args.image));
             scanner.scan(&mut analysis.content, &analysis.packages, &image.tags);
@@ -115,9 +123,28 @@ pub(crate) fn check_content(content: &ImageContent, rules: &[&Rule]) -> Vec<Find
 /// Reads the image `target` names: a file or directory when one exists at that path, else an
 /// image of the engine (found like the Docker CLI, or at `host`) streamed from its export.
 pub(crate) fn load(target: &Path, host: Option<&str>, limits: &Limits) -> Result<(Image, ContentCollector), String> {
-    let mut collector = ContentCollector::default();
+    load_with_progress(target, host, limits, &Progress::default())
+}
+
+/// [`load`], reporting layers and bytes to `progress`.
+pub(crate) fn load_with_progress(target: &Path, host: Option<&str>, limits: &Limits, progress: &Progress) -> Result<(Image, ContentCollector), String> {
+    let label = target.display().to_string();
+    if target.is_file() {
+        let file = std::fs::File::open(target).map_err(|e| format!("opening {label}: {e}"))?;
+        let size = file.metadata().map(|m| m.len()).ok();
+        let tracker = progress.start(&label, size);
+        let mut collector = collector_for(&tracker);
+        let budget = ReadBudget::default();
+        let mut reader = BoundedReader { inner: &mut std::io::BufReader::with_capacity(256 << 10, file), read: 0, budget: &budget, tracker };
+        let image = read_image_stream(&mut reader, &label, limits, &mut collector).map_err(|e| e.to_string())?;
+        reader.tracker.done();
+        return Ok((image, collector));
+    }
     if target.exists() {
+        let tracker = progress.start(&label, None);
+        let mut collector = collector_for(&tracker);
         let image = open(target, limits, &mut collector).map_err(|e| e.to_string())?;
+        tracker.done();
         return Ok((image, collector));
     }
     let name = target.display().to_string();
@@ -127,8 +154,14 @@ pub(crate) fn load(target: &Path, host: Option<&str>, limits: &Limits) -> Result
     }
     let endpoint = rampart_engine::resolve_endpoint(host, &rampart_engine::Environment::from_process())
         .map_err(|e| format!("{name} is not a file or directory, and no engine to ask for it: {e}"))?;
-    export_and_read(&endpoint, &name, limits, &ReadBudget::default())
+    export_and_read(&endpoint, &name, limits, &ReadBudget::default(), progress.start(&name, None))
         .map_err(|e| format!("{name} is not a file or directory, and {e}"))
+}
+
+/// A collector that tells `tracker` when each layer begins.
+fn collector_for(tracker: &Tracker) -> ContentCollector {
+    let layers = tracker.clone();
+    ContentCollector::with_layer_hook(move || layers.layer_started())
 }
 
 /// Bounds on one image export beyond [`Limits`]: the bytes of the whole `docker save` stream
@@ -141,14 +174,15 @@ pub(crate) struct ReadBudget {
 
 /// Streams image `name` (name, tag or ID) from the engine's export into the image reader,
 /// never holding it whole in memory or on disk.
-pub(crate) fn export_and_read(endpoint: &Endpoint, name: &str, limits: &Limits, budget: &ReadBudget) -> Result<(Image, ContentCollector), String> {
+pub(crate) fn export_and_read(endpoint: &Endpoint, name: &str, limits: &Limits, budget: &ReadBudget, tracker: Tracker) -> Result<(Image, ContentCollector), String> {
     let limits = limits.clone();
     let budget = budget.clone();
     let label = name.to_string();
     let (result, collector) = rampart_engine::export_image(endpoint, name, Duration::from_secs(30), move |reader| {
-        let mut collector = ContentCollector::default();
-        let bounded = BoundedReader { inner: reader, read: 0, budget: &budget };
-        let result = read_image_stream(bounded, &label, &limits, &mut collector);
+        let mut collector = collector_for(&tracker);
+        let mut bounded = BoundedReader { inner: reader, read: 0, budget: &budget, tracker };
+        let result = read_image_stream(&mut bounded, &label, &limits, &mut collector);
+        bounded.tracker.done();
         (result, collector)
     })
     .map_err(|e| format!("the engine cannot export it: {e}"))?;
@@ -157,11 +191,12 @@ pub(crate) fn export_and_read(endpoint: &Endpoint, name: &str, limits: &Limits, 
 }
 
 /// A reader that fails once its [`ReadBudget`] is spent, so a huge or slow export ends with a
-/// clear error instead of running on.
+/// clear error instead of running on; it also reports the bytes it reads for `--progress`.
 struct BoundedReader<'a, R: Read + ?Sized> {
     inner: &'a mut R,
     read: u64,
     budget: &'a ReadBudget,
+    tracker: Tracker,
 }
 
 impl<R: Read + ?Sized> Read for BoundedReader<'_, R> {
@@ -176,6 +211,7 @@ impl<R: Read + ?Sized> Read for BoundedReader<'_, R> {
         }
         let n = self.inner.read(buf)?;
         self.read += n as u64;
+        self.tracker.add_bytes(n as u64);
         Ok(n)
     }
 }
