@@ -6,6 +6,7 @@ mod color;
 mod db_cmd;
 mod image;
 mod map_cmd;
+mod progress;
 mod rules_cmd;
 mod sbom;
 mod vulns;
