@@ -12,7 +12,7 @@
 use crate::map::architecture_map;
 use crate::svg::render_svg;
 use crate::xml::text;
-use crate::{finding_place, place, risk_summary, RenderOptions};
+use crate::{finding_place, place, risk_parts, RenderOptions};
 use rampart_model::{Category, ChecklistStatus, Finding, Report, Severity};
 use std::fmt::Write;
 
@@ -268,8 +268,8 @@ fn write_finding(out: &mut String, f: &Finding, id: &str) {
     if let Some(fix) = &f.fix {
         let _ = writeln!(out, "<dt>Fix</dt><dd><pre>{}</pre></dd>", text(fix));
     }
-    if let Some(risk) = risk_summary(f, usize::MAX) {
-        let _ = writeln!(out, "<dt>Risk</dt><dd>{}</dd>", text(&risk));
+    if let Some((_, reasons)) = risk_parts(f, usize::MAX).filter(|(_, reasons)| !reasons.is_empty()) {
+        let _ = writeln!(out, "<dt>Risk from</dt><dd>{}</dd>", text(&reasons));
     }
     if !f.checklist.is_empty() {
         let items: Vec<String> = f.checklist.iter().map(u8::to_string).collect();

@@ -3,7 +3,7 @@
 //! volumes and host mounts, as a graph. Drawn as Graphviz DOT, Mermaid or JSON; built from a
 //! snapshot alone, so a saved snapshot draws the same map offline.
 
-use rampart_model::{ContainerFacts, MountKind, NetworkMode, Snapshot};
+use rampart_model::{ContainerFacts, MountKind, NetworkFacts, NetworkMode, Snapshot};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -68,6 +68,16 @@ fn container_name(container: &ContainerFacts) -> String {
     if name.is_empty() { container.id.chars().take(12).collect() } else { name.to_string() }
 }
 
+/// The name of the network a container names by name, full ID or short ID (`docker run
+/// --network 3f2a9c1b7e0d` keeps the ID in the container's network mode).
+fn network_name<'a>(snapshot: &'a Snapshot, reference: &'a str) -> &'a str {
+    let by_id = |n: &&NetworkFacts| !n.id.is_empty() && reference.len() >= 12 && n.id.starts_with(reference);
+    match snapshot.networks.iter().find(|n| n.name == reference).or_else(|| snapshot.networks.iter().find(by_id)) {
+        Some(network) => &network.name,
+        None => reference,
+    }
+}
+
 fn network_details(snapshot: &Snapshot, name: &str) -> Vec<String> {
     let mut details = Vec::new();
     let facts = snapshot.networks.iter().find(|n| n.name == name);
@@ -112,7 +122,21 @@ pub fn architecture_map(snapshot: &Snapshot) -> ArchitectureMap {
         map.warn_node("daemon", "listens on TCP without TLS client verification".into());
     }
 
-    for network in &snapshot.networks {
+    // The engine's built-in networks are drawn only when a container uses them: `none` connects
+    // nothing, and `host` and `bridge` exist on every host.
+    let used = |name: &str| {
+        snapshot.containers.iter().any(|c| {
+            let spec = &c.spec;
+            let by_mode = match spec.network_mode.as_ref().map(|m| &m.value) {
+                Some(NetworkMode::Host) => name == "host",
+                Some(NetworkMode::Default | NetworkMode::Bridge) => name == "bridge",
+                Some(NetworkMode::Named(reference)) => network_name(snapshot, reference) == name,
+                _ => false,
+            };
+            by_mode || spec.networks.iter().any(|a| network_name(snapshot, &a.value.name) == name)
+        })
+    };
+    for network in snapshot.networks.iter().filter(|n| !matches!(n.name.as_str(), "none" | "host" | "bridge") || used(&n.name)) {
         map.node(format!("network:{}", network.name), "network", network.name.clone(), network_details(snapshot, &network.name));
     }
 
@@ -175,9 +199,10 @@ pub fn architecture_map(snapshot: &Snapshot) -> ArchitectureMap {
                 map.node("network:bridge".into(), "network", "bridge".into(), network_details(snapshot, "bridge"));
                 map.edge(&id, "network:bridge", "");
             }
-            Some(NetworkMode::Named(name)) => {
+            Some(NetworkMode::Named(reference)) => {
+                let name = network_name(snapshot, reference);
                 let node = format!("network:{name}");
-                map.node(node.clone(), "network", name.clone(), network_details(snapshot, name));
+                map.node(node.clone(), "network", name.to_string(), network_details(snapshot, name));
                 map.edge(&id, &node, "");
             }
             Some(NetworkMode::Container(other)) => {
@@ -186,12 +211,12 @@ pub fn architecture_map(snapshot: &Snapshot) -> ArchitectureMap {
             _ => {}
         }
         for attachment in &spec.networks {
-            let name = &attachment.value.name;
+            let name = network_name(snapshot, &attachment.value.name);
             let node = format!("network:{name}");
             if map.edges.iter().any(|e| e.from == id && e.to == node) {
                 continue;
             }
-            map.node(node.clone(), "network", name.clone(), network_details(snapshot, name));
+            map.node(node.clone(), "network", name.to_string(), network_details(snapshot, name));
             map.edge(&id, &node, "");
         }
 
