@@ -26,9 +26,16 @@ enum DbCommand {
     /// Download OSV's all.zip for each ecosystem and import them in one transaction (partial
     /// downloads resume; a failed update leaves the database as it was).
     Update {
-        /// Ecosystems, as OSV names them; repeat or separate with commas.
-        #[arg(long = "ecosystem", value_delimiter = ',', default_values = ["Debian", "Ubuntu", "Alpine", "PyPI", "npm", "Go"])]
+        /// Ecosystems, as OSV names them (Debian, Ubuntu, Alpine, PyPI, npm, Go, ...); repeat or
+        /// separate with commas [default: those of the --from-image images, else those already
+        /// in the database, else Debian, Ubuntu, Alpine, PyPI, npm and Go].
+        #[arg(long = "ecosystem", value_delimiter = ',')]
         ecosystems: Vec<String>,
+        /// Update the ecosystems these images need (from their os-release and installed
+        /// packages): image tars, OCI layouts, root file system directories or engine image
+        /// names; repeatable.
+        #[arg(long = "from-image", value_name = "IMAGE")]
+        from_images: Vec<PathBuf>,
         /// Where the archives are served: `{base}/{ecosystem}/all.zip` [default: OSV's public bucket].
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
@@ -39,6 +46,42 @@ enum DbCommand {
         #[arg(long, default_value = "tty", value_parser = ["tty", "json"])]
         format: String,
     },
+}
+
+/// The ecosystems OSV publishes archives for when nothing says which are wanted.
+const DEFAULT_ECOSYSTEMS: [&str; 6] = ["Debian", "Ubuntu", "Alpine", "PyPI", "npm", "Go"];
+
+/// Which ecosystems `db update` downloads, and why: those named, else those the images need,
+/// else those already in the database, else the defaults.
+fn ecosystems_to_update(named: Vec<String>, images: &[PathBuf], store: &Store) -> anyhow::Result<(Vec<String>, String)> {
+    let named: Vec<String> = named.into_iter().map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect();
+    if !named.is_empty() {
+        return Ok((named, "--ecosystem".into()));
+    }
+    if !images.is_empty() {
+        let mut wanted = std::collections::BTreeSet::new();
+        for target in images {
+            let (image, collector) = crate::image::load(target, None, &rampart_image::Limits::default())
+                .map_err(|e| anyhow::anyhow!("--from-image {}: {e}", target.display()))?;
+            let analysis = crate::image::analyse(&image, &collector, &format!("image:{}", target.display()));
+            let os = analysis.content.os.as_ref();
+            for package in &analysis.packages {
+                let ecosystem = rampart_vuln::osv_ecosystem(package.ecosystem, os.map(|o| o.id.as_str()), os.map(|o| o.version_id.as_str()));
+                if let Some(ecosystem) = ecosystem {
+                    wanted.insert(rampart_vuln::matcher::ecosystem_base(&ecosystem).to_string());
+                }
+            }
+        }
+        if wanted.is_empty() {
+            anyhow::bail!("--from-image: no installed package of a known ecosystem in the images; name them with --ecosystem");
+        }
+        return Ok((wanted.into_iter().collect(), "what the images need".into()));
+    }
+    let existing: Vec<String> = store.status()?.per_ecosystem.into_keys().collect();
+    if !existing.is_empty() {
+        return Ok((existing, "those already in the database".into()));
+    }
+    Ok((DEFAULT_ECOSYSTEMS.iter().map(|e| e.to_string()).collect(), "the defaults; choose with --ecosystem or --from-image".into()))
 }
 
 pub fn run(args: DbArgs) -> anyhow::Result<u8> {
@@ -61,8 +104,10 @@ pub fn run(args: DbArgs) -> anyhow::Result<u8> {
             );
             Ok(0)
         }
-        DbCommand::Update { ecosystems, base_url } => {
+        DbCommand::Update { ecosystems, from_images, base_url } => {
             let mut store = Store::open(&path)?;
+            let (ecosystems, why) = ecosystems_to_update(ecosystems, &from_images, &store)?;
+            let _ = writeln!(anstream::stderr(), "rampart: updating {} ({why})", ecosystems.join(", "));
             let base_url = base_url.unwrap_or_else(|| rampart_vuln::update::DEFAULT_BASE_URL.to_string());
             // Downloads are kept beside the database so that an interrupted one can resume.
             let cache = path.with_extension("downloads");
