@@ -144,3 +144,65 @@ fn attack_paths_follow_the_checklist_and_stay_text() {
     assert!(events(&md).iter().all(|e| !matches!(e, Event::Html(_) | Event::InlineHtml(_))), "{md}");
     assert!(!markdown(&report()).contains("## Attack paths"));
 }
+
+/// An audited host with a hostile container name, an image with its base OS.
+fn host() -> rampart_model::Snapshot {
+    use rampart_model::*;
+    let mut spec = ContainerSpec { object: "container:web".into(), ..ContainerSpec::default() };
+    spec.network_mode = Some(Sourced::new(NetworkMode::Named("front".into())));
+    Snapshot {
+        engine: EngineEndpoint { host: "unix:///var/run/docker.sock".into(), ..EngineEndpoint::default() },
+        daemon: Some(DaemonFacts { server_version: "27.5.1".into(), ..DaemonFacts::default() }),
+        containers: vec![ContainerFacts {
+            id: "1".into(),
+            name: "/web```\n# injected <script>alert(1)</script>".into(),
+            state: "running".into(),
+            image: "app:1".into(),
+            image_id: "sha256:aa".into(),
+            spec,
+        }],
+        networks: vec![NetworkFacts { name: "front".into(), driver: "bridge".into(), ..NetworkFacts::default() }],
+        ..Snapshot::default()
+    }
+}
+
+#[test]
+fn an_audit_carries_the_host_the_map_the_images_and_each_findings_risk() {
+    use rampart_model::{BaseOs, EolStatus, ImageSummary};
+    let snapshot = host();
+    let mut report = report();
+    report.images = vec![ImageSummary {
+        object: "image:app:1".into(),
+        id: "sha256:aa".into(),
+        tags: vec!["app:1".into()],
+        base_os: Some(BaseOs {
+            id: "debian".into(),
+            version_id: "10".into(),
+            pretty_name: "Debian GNU/Linux 10 (buster)".into(),
+            end_of_life: Some("2024-06-30".into()),
+            eol_status: EolStatus::EndOfLife,
+        }),
+    }];
+    let options = RenderOptions { snapshot: Some(&snapshot), generated_at: Some("2026-11-28T12:00:00Z"), ..RenderOptions::plain() };
+    let md = render(&report, Format::Markdown, &options);
+    assert!(md.contains("- **Host:** `unix:///var/run/docker.sock`") && md.contains("- **When:** 2026-11-28T12:00:00Z"), "{md}");
+    assert!(md.contains("| `app:1` | Debian GNU/Linux 10 \\(buster\\) | **ended 2024-06-30** | 0 |"), "{md}");
+    assert!(md.contains("- **Risk:** 80 (sensitive data)"), "{md}");
+    // The map is one Mermaid code block, whatever the container's name holds; no heading or
+    // HTML comes out of the name.
+    let events = events(&md);
+    let blocks: Vec<String> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info))) => Some(info.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(blocks, ["mermaid"]);
+    let headings: Vec<String> = md.lines().filter(|l| l.starts_with('#')).map(String::from).collect();
+    assert!(!headings.iter().any(|h| h.contains("injected")), "{headings:?}");
+    assert!(!events.iter().any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_))));
+    let order = ["## Checklist", "## Architecture map", "## Image hardening", "## Images"];
+    let at: Vec<usize> = order.iter().filter_map(|h| md.find(h)).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}");
+}

@@ -85,3 +85,14 @@ fn attack_paths_are_listed_before_the_findings() {
     assert!(!out.contains('\u{1b}'), "control characters never reach the terminal");
     assert!(!tty(&report(), false, &|_| None).contains("Attack paths"));
 }
+
+#[test]
+fn each_finding_shows_its_risk_and_top_reasons() {
+    let mut report = report();
+    if let Some(risk) = report.findings[0].risk.as_mut() {
+        risk.reasons.extend(["published on every interface: 0.0.0.0:80->80/tcp", "privileged", "host pid namespace", "capability ALL"].map(String::from));
+    }
+    let out = tty(&report, false, &source);
+    assert!(out.contains("  = risk 80: sensitive data, published on every interface: 0.0.0.0:80->80/tcp, privileged (+2)\n"), "{out}");
+    assert!(out.contains("  = risk 30\n"), "{out}");
+}
