@@ -89,6 +89,7 @@ build_debian_test_images() {
   local context=$work/app
   mkdir -p "$context"
   printf '[default]\naws_access_key_id = AKIA%s\naws_secret_access_key = %s\n' "$(random_upper 16)" "$(random_alnum 40)" >"$context/credentials"
+  apt_install openssl || return 1
   openssl genpkey -algorithm ed25519 -out "$context/deploy_key" 2>/dev/null || return 1
   printf 'SLACK_WEBHOOK=https://hooks.slack.com/services/T%s/B%s/%s\nGITLAB_TOKEN=glpat-%s\n' \
     "$(random_upper 8)" "$(random_upper 10)" "$(random_alnum 24)" "$(random_alnum 20)" >"$context/app.env"
