@@ -13,7 +13,7 @@ use crate::map::architecture_map;
 use crate::svg::render_svg;
 use crate::xml::text;
 use crate::{finding_place, place, risk_parts, RenderOptions};
-use rampart_model::{Category, ChecklistStatus, Finding, Report, Severity};
+use rampart_model::{Category, ChecklistStatus, Finding, Report, Severity, VulnerabilityScanStatus};
 use std::fmt::Write;
 
 const STYLE: &str = r#"
@@ -312,9 +312,53 @@ fn write_images(out: &mut String, report: &Report) {
 
 fn write_vulnerabilities(out: &mut String, report: &Report) {
     out.push_str("<section id=\"vulnerabilities\">\n<h2>Vulnerabilities</h2>\n");
+    if !report.vulnerability_scans.is_empty() {
+        out.push_str("<table>\n<thead><tr><th>Image</th><th>Scan</th><th>Packages</th><th>Vulnerabilities</th><th>Critical</th><th>High</th><th>Medium</th><th>Low</th><th>Unknown</th><th>Fixable</th><th>Suppressed</th></tr></thead>\n<tbody>\n");
+        for scan in &report.vulnerability_scans {
+            let status = match scan.status {
+                VulnerabilityScanStatus::Scanned => {
+                    let stale = scan.database.as_ref().is_some_and(|d| d.stale);
+                    if stale { "scanned (database stale)".to_string() } else { "scanned".to_string() }
+                }
+                VulnerabilityScanStatus::NoDatabase => "no advisory database".to_string(),
+                VulnerabilityScanStatus::Failed => "failed".to_string(),
+            };
+            let status = match &scan.message {
+                Some(message) => format!("{status}: {message}"),
+                None => status,
+            };
+            let _ = writeln!(
+                out,
+                "<tr><td><code>{}</code></td><td>{}</td><td>{} ({} matched)</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                text(&scan.image),
+                text(&status),
+                scan.packages,
+                scan.packages_matched,
+                scan.vulnerabilities,
+                scan.critical,
+                scan.high,
+                scan.medium,
+                scan.low,
+                scan.unknown,
+                scan.fixable,
+                scan.suppressed.len()
+            );
+        }
+        out.push_str("</tbody>\n</table>\n");
+        let suppressed: Vec<String> = report.vulnerability_scans.iter().flat_map(|scan| scan.suppressed_lines()).collect();
+        if !suppressed.is_empty() {
+            out.push_str("<h3>Suppressed (VEX or ignore list)</h3>\n<ul>\n");
+            for line in suppressed {
+                let _ = writeln!(out, "<li>{}</li>", text(&line));
+            }
+            out.push_str("</ul>\n");
+        }
+    }
     let vulnerable: Vec<&Finding> = report.findings.iter().filter(|f| f.rule.starts_with("VUL")).collect();
     if vulnerable.is_empty() {
-        out.push_str("<p class=\"muted\">No vulnerability was matched, or no image was scanned (see checklist item 4).</p>\n");
+        if report.vulnerability_scans.is_empty() {
+            out.push_str("<p class=\"muted\">No vulnerability was matched, or no image was scanned (see checklist item 4).</p>\n");
+        }
     } else {
         out.push_str("<table>\n<thead><tr><th>Severity</th><th>Where</th><th>What</th><th>Fix</th></tr></thead>\n<tbody>\n");
         for f in vulnerable {

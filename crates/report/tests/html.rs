@@ -116,6 +116,23 @@ fn hostile_report() -> Report {
         findings: vec![hostile("CTR005 ", 3)],
         severity: Severity::Critical,
     }];
+    report.vulnerability_scans = vec![VulnerabilityScan {
+        image: hostile("image:", 1),
+        status: VulnerabilityScanStatus::Failed,
+        message: Some(hostile("cannot read ", 2)),
+        ecosystems: vec![hostile("Debian:", 3)],
+        vulnerabilities: 2,
+        suppressed: vec![SuppressedVulnerability {
+            id: hostile("CVE-", 0),
+            package: hostile("pkg", 1),
+            version: hostile("1", 2),
+            status: "not_affected".into(),
+            reason: hostile("reason ", 3),
+            source: hostile("vex.json", 0),
+            expires: None,
+        }],
+        ..VulnerabilityScan::default()
+    }];
     report.images = vec![ImageSummary {
         object: hostile("image:", 0),
         id: hostile("sha256:", 1),
@@ -178,6 +195,8 @@ fn the_page_is_self_contained_and_in_order() {
     assert_eq!(checklist.matches("<span class=\"badge FAIL\">FAIL</span>").count(), 12);
     // Findings grouped under the guide's six headings.
     let findings = &page[positions[3]..positions[4]];
+    let vulnerabilities = &page[positions[5]..positions[6]];
+    assert!(vulnerabilities.contains("Suppressed (VEX or ignore list)") && vulnerabilities.contains("failed: cannot read "), "{vulnerabilities}");
     for category in Category::ALL {
         assert!(findings.contains(category.heading()), "no section {}", category.heading());
     }
