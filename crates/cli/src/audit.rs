@@ -117,8 +117,9 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
                 std::fs::write(path, json).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
             }
             let mut report = audit_snapshot(snapshot, rules());
-            if let Some(scanner) = scanner {
-                scanner.finish(&mut report);
+            match scanner {
+                Some(scanner) => scanner.finish(&mut report),
+                None => report.notices.extend(crate::vulns::vex_not_applied(&args.vulnerabilities)),
             }
             (report, Vec::new(), HashMap::new())
         }

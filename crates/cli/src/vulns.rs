@@ -209,6 +209,20 @@ impl VulnerabilityScanner {
     }
 }
 
+/// `--vex` given to an audit that reads no image (`--snapshot` replays the matches the snapshot
+/// kept; `--no-image-content` reads none): nothing to suppress, and the report says so rather
+/// than letting the files look applied.
+pub fn vex_not_applied(args: &VulnArgs) -> Vec<Notice> {
+    args.vex
+        .iter()
+        .map(|path| {
+            let message = "not applied: this audit matched no image's packages (a replayed snapshot keeps the matches made when it was collected)".to_string();
+            let _ = writeln!(anstream::stderr(), "rampart: warning: --vex {}: {message}", path.display());
+            notice("vex-not-applied", path, message)
+        })
+        .collect()
+}
+
 fn notice(kind: &str, path: &std::path::Path, message: String) -> Notice {
     Notice { kind: kind.into(), path: path.display().to_string(), line: None, message }
 }

@@ -308,3 +308,28 @@ fn without_a_database_the_report_says_the_image_was_not_scanned() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no advisory database"));
 }
+
+#[test]
+fn a_replayed_audit_reports_the_matches_its_snapshot_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let snapshot = dir.path().join("snapshot.json");
+    let content = json!({"object": "image:app:1", "checked_on": "2026-11-28", "has_config": true,
+        "vulnerabilities": [{"id": "CVE-2024-5535", "package": "libssl3", "version": "3.0.11-1~deb12u2", "source_package": "openssl",
+            "ecosystem": "Debian:12", "purl": "pkg:deb/debian/libssl3@3.0.11-1~deb12u2", "found_in": "/var/lib/dpkg/status",
+            "fixed_version": "3.0.14-1~deb12u1", "severity": "critical", "cvss_score": 9.1}]});
+    let facts = json!({"snapshot_version": 1,
+        "images": [{"id": "sha256:0123456789ab", "tags": ["app:1"], "user": "app", "healthcheck": ["CMD", "true"], "content": content}]});
+    std::fs::write(&snapshot, facts.to_string()).expect("write snapshot");
+    let vex = dir.path().join("ignore.toml");
+    std::fs::write(&vex, "[[vulnerabilities.ignore]]\nid = \"CVE-2024-5535\"\nreason = \"r\"\n").expect("write");
+    let output = rampart().args(["audit", "--format", "json", "--snapshot"]).arg(&snapshot).arg("--vex").arg(&vex).output().expect("run");
+    let report: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr)));
+    assert_eq!(output.status.code(), Some(1), "{report:#}");
+    assert_eq!(vulnerabilities(&report), [("libssl3".to_string(), "CVE-2024-5535".to_string(), "critical".to_string())]);
+    let item = report["checklist"].as_array().expect("checklist").iter().find(|a| a["item"] == 4).expect("item 4");
+    assert_eq!(item["status"], "FAIL");
+    assert_eq!(item["findings"], json!(["VUL002"]));
+    // The ignore list cannot apply to matches made earlier: the report says so.
+    assert!(report["notices"].as_array().expect("notices").iter().any(|n| n["kind"] == "vex-not-applied"), "{report:#}");
+}
