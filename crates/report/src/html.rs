@@ -113,7 +113,7 @@ fn subject(options: &RenderOptions<'_>) -> String {
 }
 
 fn write_header(out: &mut String, report: &Report, options: &RenderOptions<'_>) {
-    out.push_str("<header>\n<h1>rampart audit report</h1>\n<dl>\n");
+    let _ = writeln!(out, "<header>\n<h1>{}</h1>\n<dl>", if options.snapshot.is_some() { "rampart audit report" } else { "rampart report" });
     let mut row = |name: &str, value: &str| {
         let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", text(name), text(value));
     };
@@ -302,7 +302,7 @@ fn write_images(out: &mut String, report: &Report) {
                 };
                 (text(&name), support)
             }
-            None => ("<span class=\"muted\">not read</span>".to_string(), String::new()),
+            None => ("<span class=\"muted\">unknown (no os-release, or content not read)</span>".to_string(), String::new()),
         };
         let findings = report.findings.iter().filter(|f| f.location.object.as_deref() == Some(image.object.as_str())).count();
         let _ = writeln!(out, "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{base}</td><td>{support}</td><td>{findings}</td></tr>", text(&name), text(&id));
@@ -315,22 +315,19 @@ fn write_vulnerabilities(out: &mut String, report: &Report) {
     if !report.vulnerability_scans.is_empty() {
         out.push_str("<table>\n<thead><tr><th>Image</th><th>Scan</th><th>Packages</th><th>Vulnerabilities</th><th>Critical</th><th>High</th><th>Medium</th><th>Low</th><th>Unknown</th><th>Fixable</th><th>Suppressed</th></tr></thead>\n<tbody>\n");
         for scan in &report.vulnerability_scans {
-            let status = match scan.status {
-                VulnerabilityScanStatus::Scanned => {
-                    let stale = scan.database.as_ref().is_some_and(|d| d.stale);
-                    if stale { "scanned (database stale)".to_string() } else { "scanned".to_string() }
-                }
-                VulnerabilityScanStatus::NoDatabase => "no advisory database".to_string(),
-                VulnerabilityScanStatus::Failed => "failed".to_string(),
-            };
-            let status = match &scan.message {
-                Some(message) => format!("{status}: {message}"),
-                None => status,
+            let status = match (scan.status, &scan.message) {
+                (VulnerabilityScanStatus::Scanned, _) if scan.database.as_ref().is_some_and(|d| d.stale) => "scanned (database stale)".to_string(),
+                (VulnerabilityScanStatus::Scanned, _) => "scanned".to_string(),
+                // The collector's message already says there is no database, and where.
+                (VulnerabilityScanStatus::NoDatabase, Some(message)) => message.clone(),
+                (VulnerabilityScanStatus::NoDatabase, None) => "no advisory database".to_string(),
+                (VulnerabilityScanStatus::Failed, Some(message)) => format!("failed: {message}"),
+                (VulnerabilityScanStatus::Failed, None) => "failed".to_string(),
             };
             let _ = writeln!(
                 out,
                 "<tr><td><code>{}</code></td><td>{}</td><td>{} ({} matched)</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                text(&scan.image),
+                text(scan.image.trim_start_matches("image:")),
                 text(&status),
                 scan.packages,
                 scan.packages_matched,

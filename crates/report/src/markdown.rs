@@ -94,7 +94,7 @@ fn write_images(out: &mut String, report: &Report) {
                 };
                 (escape_text(&name), support)
             }
-            None => ("not read".to_string(), String::new()),
+            None => ("unknown (no os-release, or content not read)".to_string(), String::new()),
         };
         let findings = report.findings.iter().filter(|f| f.location.object.as_deref() == Some(image.object.as_str())).count();
         let _ = writeln!(out, "| {} | {base} | {support} | {findings} |", code(&name));
