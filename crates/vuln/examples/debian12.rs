@@ -68,7 +68,20 @@ fn main() {
     println!("pairs per dpkg: {affected} affected, {fixed} already fixed");
     println!("disagreements with dpkg: {disagreements}");
     println!("vulnerabilities reported (aliases merged, per binary package): {reported}");
-    if disagreements > 0 {
+    // The same through the store (import, then the per-package entries it keeps): the same
+    // vulnerabilities, package by package.
+    let db_dir = tempfile::tempdir().expect("tempdir");
+    let mut store = rampart_vuln::Store::open(&db_dir.path().join("advisories.db")).expect("open store");
+    store.import(&[dir.join("osv-debian12")], &rampart_vuln::ArchiveLimits::default()).expect("import");
+    let through_store = store.match_each(&packages).expect("match");
+    let store_disagreements = packages
+        .iter()
+        .zip(&through_store)
+        .filter(|(package, found)| match_package(package, &records) != **found)
+        .inspect(|(package, _)| println!("STORE DIFFERS {}", package.name))
+        .count();
+    println!("packages whose store matches differ from the in-memory ones: {store_disagreements}");
+    if disagreements > 0 || store_disagreements > 0 {
         std::process::exit(1);
     }
 }
