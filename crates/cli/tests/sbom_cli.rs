@@ -295,3 +295,30 @@ fn go_build_information_of_real_binaries() {
     // dockerd is a Go binary too: listed, or said not to be read; never silently nothing.
     assert!(!from("/usr/bin/dockerd").is_empty() || stderr.contains("/usr/bin/dockerd: a Go binary"), "{stderr}");
 }
+
+/// Distroless images keep one dpkg record per file in status.d: dependencies still resolve
+/// across those files, which together are one database.
+#[test]
+fn distroless_status_d_dependencies() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("distroless.tar");
+    save_tar(
+        &path,
+        "distroless:12",
+        &[layer(&[
+            ("etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n"),
+            ("var/lib/dpkg/status.d/libc6", "Package: libc6\nVersion: 2.36-9+deb12u7\nArchitecture: amd64\nSource: glibc\n"),
+            ("var/lib/dpkg/status.d/libssl3", "Package: libssl3\nVersion: 3.0.15-1~deb12u1\nArchitecture: amd64\nSource: openssl\nDepends: libc6 (>= 2.34)\n"),
+            ("var/lib/dpkg/status.d/libssl3.md5sums", "0123  usr/lib/x86_64-linux-gnu/libssl.so.3\n"),
+        ])],
+    );
+    let bom = sbom(&path, "cyclonedx");
+    assert_valid_cyclonedx(&bom);
+    let libc = component(&bom, "pkg:deb/debian/libc6@2.36-9%2Bdeb12u7?arch=amd64&distro=debian-12");
+    let libssl = component(&bom, "pkg:deb/debian/libssl3@3.0.15-1~deb12u1?arch=amd64&distro=debian-12");
+    assert_eq!(property(libssl, "rampart:source-package").as_deref(), Some("openssl"));
+    assert_eq!(bom["dependencies"], serde_json::json!([{"ref": libssl["bom-ref"], "dependsOn": [libc["bom-ref"]]}]));
+    let doc = sbom(&path, "spdx");
+    assert_valid_spdx(&doc);
+    assert_eq!(doc["relationships"].as_array().unwrap().iter().filter(|r| r["relationshipType"] == "DEPENDS_ON").count(), 1);
+}

@@ -34,7 +34,8 @@ pub struct Package {
     pub purl: String,
     /// The licence as the package database states it (rpm's `License`), when it does.
     pub license: Option<String>,
-    /// The purls of the packages this one depends on, found in the same database (dpkg
+    /// The purls of the packages this one depends on, found in the same database
+    /// ([`Package::database`]: dpkg
     /// `Depends`/`Pre-Depends`, apk `D:`, rpm requires matched to provides, a Go binary's main
     /// module to the modules linked in). Empty where the database does not say.
     pub depends_on: Vec<String>,
@@ -44,6 +45,17 @@ pub struct Package {
     provides: Vec<String>,
     #[serde(skip)]
     requires: Vec<Vec<String>>,
+}
+
+impl Package {
+    /// The package database that records it: [`Package::found_in`], except that the files of
+    /// dpkg's `status.d` directory are one database.
+    pub fn database(&self) -> &str {
+        match self.found_in.strip_prefix("/var/lib/dpkg/status.d/") {
+            Some(_) => "/var/lib/dpkg/status.d",
+            None => &self.found_in,
+        }
+    }
 }
 
 /// The packages of an image and what could not be read.
@@ -153,7 +165,12 @@ pub fn inventory(image: &Image, collected: &ContentCollector) -> Inventory {
             package.found_in.clone_from(&found_in);
             package.purl = purl(package, distro.as_deref());
         }
-        resolve_dependencies(&mut out[before..]);
+    }
+    // Dependencies resolve within one database: distroless images keep one dpkg record per
+    // file in status.d, so the files of that directory are one database.
+    out.sort_by(|a, b| a.database().cmp(b.database()));
+    for group in out.chunk_by_mut(|a, b| a.database() == b.database()) {
+        resolve_dependencies(group);
     }
     if !rpm_db_read {
         for (path, format) in rpm::UNREAD_DB_PATHS {

@@ -26,17 +26,17 @@ pub struct SbomSubject<'a> {
 }
 
 /// The index of the package each package depends on, by the purl and database
-/// ([`Package::found_in`]) it was resolved in.
+/// ([`Package::database`]) it was resolved in.
 fn dependency_indexes(packages: &[Package]) -> Vec<Vec<usize>> {
     let mut by_purl: HashMap<(&str, &str), usize> = HashMap::new();
     for (index, p) in packages.iter().enumerate() {
-        by_purl.entry((p.found_in.as_str(), p.purl.as_str())).or_insert(index);
+        by_purl.entry((p.database(), p.purl.as_str())).or_insert(index);
     }
     packages
         .iter()
         .map(|p| {
             let mut indexes: Vec<usize> =
-                p.depends_on.iter().filter_map(|purl| by_purl.get(&(p.found_in.as_str(), purl.as_str())).copied()).collect();
+                p.depends_on.iter().filter_map(|purl| by_purl.get(&(p.database(), purl.as_str())).copied()).collect();
             indexes.sort_unstable();
             indexes.dedup();
             indexes
