@@ -164,6 +164,16 @@ fn a_live_audit_with_hostile_names_loads_in_chromium_without_running_anything() 
     let back = format!("{unique}-back");
     docker(&host, &["create", "--name", &back, "--network", &network_ids[1], "--label", &format!("evil={IMG}"), "-v", "/var/run/docker.sock:/var/run/docker.sock", &image]).unwrap();
     cleanup.containers.push(back.clone());
+    // With the real Debian image of scripts/setup.d/20-debian-image.sh, the audit reads its base
+    // OS and the page shows it on the map and in the images table.
+    let debian = std::env::var("RAMPART_TEST_DEBIAN_IMAGE").ok().filter(|image| !image.is_empty());
+    if let Some(image) = &debian {
+        let name = format!("{unique}-debian");
+        docker(&host, &["create", "--name", &name, "--network", &network_ids[1], image, "sleep", "86400"]).unwrap();
+        cleanup.containers.push(name);
+    } else {
+        eprintln!("RAMPART_TEST_DEBIAN_IMAGE is not set: the base OS part of the HTML test is left out");
+    }
 
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("report.html");
@@ -183,6 +193,10 @@ fn a_live_audit_with_hostile_names_loads_in_chromium_without_running_anything() 
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the hostile network name is shown, escaped");
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
     assert!(html.contains(&format!("container:{front}")) && html.contains(&format!(">{back}</text>")), "both containers are in the report and on the map");
+    if debian.is_some() {
+        assert!(html.contains(">base Debian GNU/Linux 12 (bookworm)</text>"), "the map shows the image's base OS");
+        assert!(html.contains("<td>Debian GNU/Linux 12 (bookworm)</td>"), "the images table shows it");
+    }
     // A container that joined a network by ID is drawn on the named network, not on a second node.
     for id in &network_ids {
         assert!(!html.contains(&format!("network:{}", &id[..12])), "network {id} is drawn by its ID");

@@ -12,7 +12,7 @@
 use crate::map::architecture_map;
 use crate::svg::render_svg;
 use crate::xml::text;
-use crate::{finding_place, place, risk_parts, RenderOptions};
+use crate::{finding_place, findings_by_object, group_attack_paths, place, risk_parts, RenderOptions};
 use rampart_model::{Category, ChecklistStatus, Finding, Report, Severity, VulnerabilityScanStatus};
 use std::fmt::Write;
 
@@ -215,12 +215,22 @@ fn write_attack_paths(out: &mut String, report: &Report) {
         return;
     }
     out.push_str("<section id=\"attack-paths\">\n<h2>Attack paths</h2>\n<ol class=\"paths\">\n");
-    for path in &report.attack_paths {
-        let steps: Vec<String> = path.steps.iter().map(|step| format!("<span class=\"step\">{}</span>", text(step))).collect();
+    for path in group_attack_paths(&report.attack_paths) {
+        let steps: Vec<String> = path
+            .steps
+            .iter()
+            .map(|alternatives| {
+                let names: Vec<String> = alternatives.iter().map(|step| text(step)).collect();
+                if names.len() == 1 {
+                    format!("<span class=\"step\">{}</span>", names[0])
+                } else {
+                    format!("<span class=\"step\">any of: {}</span>", names.join("<span class=\"muted\"> | </span>"))
+                }
+            })
+            .collect();
         let _ = write!(out, "<li>{} {}", severity_badge(path.severity), steps.join("<span class=\"arrow\">→</span>"));
-        if !path.findings.is_empty() {
-            let findings: Vec<String> = path.findings.iter().map(|f| format!("<code>{}</code>", text(f))).collect();
-            let _ = write!(out, "<br><span class=\"muted\">through {}</span>", findings.join(", "));
+        for (object, rules) in findings_by_object(&path.findings) {
+            let _ = write!(out, "<br><span class=\"muted\"><code>{}</code>: {}</span>", text(&object), text(&rules.join(", ")));
         }
         out.push_str("</li>\n");
     }

@@ -123,6 +123,61 @@ pub(crate) fn risk_summary(finding: &rampart_model::Finding, count: usize) -> Op
     Some(if reasons.is_empty() { format!("risk {score}") } else { format!("risk {score}: {reasons}") })
 }
 
+/// Attack paths that differ only in their last container (one exposed container, a shared
+/// network, then any of several containers that can take the host) merged into one, the
+/// alternatives of that step listed together: a host with six such containers behind one
+/// exposed port reads as one path, not six. Each step is a list of alternatives.
+pub(crate) struct PathGroup {
+    pub severity: rampart_model::Severity,
+    pub steps: Vec<Vec<String>>,
+    pub findings: Vec<String>,
+}
+
+pub(crate) fn group_attack_paths(paths: &[rampart_model::AttackPath]) -> Vec<PathGroup> {
+    let mut groups: Vec<PathGroup> = Vec::new();
+    for path in paths {
+        let n = path.steps.len();
+        // The step that varies is the one before `host root`; shorter paths stay as they are.
+        let same_shape = |group: &PathGroup| {
+            n >= 4
+                && group.severity == path.severity
+                && group.steps.len() == n
+                && group.steps.iter().zip(&path.steps).enumerate().all(|(i, (alternatives, step))| i == n - 2 || alternatives[0] == *step)
+        };
+        match groups.iter_mut().find(|g| same_shape(g)) {
+            Some(group) => {
+                group.steps[n - 2].push(path.steps[n - 2].clone());
+                for finding in &path.findings {
+                    if !group.findings.contains(finding) {
+                        group.findings.push(finding.clone());
+                    }
+                }
+            }
+            None => groups.push(PathGroup {
+                severity: path.severity,
+                steps: path.steps.iter().map(|step| vec![step.clone()]).collect(),
+                findings: path.findings.clone(),
+            }),
+        }
+    }
+    groups
+}
+
+/// An attack path's findings (`RULE object` each) grouped by object, in order of first mention:
+/// `[("container:web", ["CTR001", "CTR005"]), ("daemon", ["DMN002"])]`. A path through two
+/// containers names a dozen findings each; grouped, it reads in one line per container.
+pub(crate) fn findings_by_object(findings: &[String]) -> Vec<(String, Vec<String>)> {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for finding in findings {
+        let (rule, object) = finding.split_once(' ').unwrap_or((finding.as_str(), ""));
+        match groups.iter_mut().find(|(o, _)| o == object) {
+            Some((_, rules)) => rules.push(rule.to_string()),
+            None => groups.push((object.to_string(), vec![rule.to_string()])),
+        }
+    }
+    groups
+}
+
 /// Renders `report` in `format`.
 pub fn render(report: &Report, format: Format, options: &RenderOptions<'_>) -> String {
     match format {
@@ -151,5 +206,42 @@ mod tests {
         assert_eq!(formats.len(), 6);
         assert!("yaml".parse::<Format>().is_err());
         assert_eq!("MD".parse::<Format>(), Ok(Format::Markdown));
+    }
+
+    #[test]
+    fn paths_that_differ_in_their_last_container_are_merged() {
+        use rampart_model::{AttackPath, Severity};
+        let path = |steps: &[&str], findings: &[&str], severity| AttackPath {
+            title: steps.join(" -> "),
+            steps: steps.iter().map(|s| s.to_string()).collect(),
+            findings: findings.iter().map(|s| s.to_string()).collect(),
+            severity,
+        };
+        let paths = [
+            path(&["0.0.0.0:80", "container web (privileged)", "host root"], &["CTR001 container:web"], Severity::Critical),
+            path(&["0.0.0.0:22", "container sshd", "network bridge (icc on)", "container a (privileged)", "host root"], &["CTR004 container:sshd", "CTR001 container:a"], Severity::High),
+            path(&["0.0.0.0:22", "container sshd", "network bridge (icc on)", "container b (has ALL)", "host root"], &["CTR004 container:sshd", "CTR003 container:b"], Severity::High),
+            path(&["0.0.0.0:80", "container web2", "network bridge (icc on)", "container a (privileged)", "host root"], &["CTR001 container:a"], Severity::High),
+        ];
+        let groups = group_attack_paths(&paths);
+        assert_eq!(groups.len(), 3);
+        assert_eq!(groups[1].steps[3], ["container a (privileged)", "container b (has ALL)"]);
+        assert_eq!(groups[1].findings, ["CTR004 container:sshd", "CTR001 container:a", "CTR003 container:b"]);
+        assert_eq!(groups[2].steps[1], ["container web2"]);
+    }
+
+    #[test]
+    fn path_findings_group_by_object_in_order() {
+        let findings: Vec<String> =
+            ["CTR001 container:web", "DMN002 daemon", "CTR005 container:web", "CTR017 container:db app"].map(String::from).to_vec();
+        let groups = findings_by_object(&findings);
+        assert_eq!(
+            groups,
+            [
+                ("container:web".to_string(), vec!["CTR001".to_string(), "CTR005".to_string()]),
+                ("daemon".to_string(), vec!["DMN002".to_string()]),
+                ("container:db app".to_string(), vec!["CTR017".to_string()]),
+            ]
+        );
     }
 }

@@ -9,7 +9,7 @@
 //! or links, nor break the document's structure. Code spans the rules write (`like this`) are
 //! kept as code spans, which GitHub renders literally.
 
-use crate::{finding_place, place, risk_parts, RenderOptions};
+use crate::{finding_place, findings_by_object, group_attack_paths, place, risk_parts, RenderOptions};
 use crate::map::{architecture_map, render_mermaid};
 use rampart_model::{Category, Finding, Report, Severity};
 use std::fmt::Write;
@@ -311,12 +311,20 @@ fn write_attack_paths(out: &mut String, report: &Report) {
         return;
     }
     out.push_str("## Attack paths\n\n");
-    for (number, path) in report.attack_paths.iter().enumerate() {
-        let steps: Vec<String> = path.steps.iter().map(|step| inline(step)).collect();
-        let findings: Vec<String> = path.findings.iter().map(|f| code(f)).collect();
+    for (number, path) in group_attack_paths(&report.attack_paths).iter().enumerate() {
+        let steps: Vec<String> = path
+            .steps
+            .iter()
+            .map(|alternatives| {
+                let names: Vec<String> = alternatives.iter().map(|step| inline(step)).collect();
+                if names.len() == 1 { names[0].clone() } else { format!("any of: {}", names.join(" \\| ")) }
+            })
+            .collect();
         let _ = write!(out, "{}. **{}** {}", number + 1, path.severity.as_str(), steps.join(" → "));
-        if !findings.is_empty() {
-            let _ = write!(out, " ({})", findings.join(", "));
+        let groups: Vec<String> =
+            findings_by_object(&path.findings).iter().map(|(object, rules)| format!("{}: {}", code(object), code(&rules.join(", ")))).collect();
+        if !groups.is_empty() {
+            let _ = write!(out, " ({})", groups.join("; "));
         }
         out.push('\n');
     }

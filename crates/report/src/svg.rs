@@ -14,9 +14,9 @@ use crate::xml;
 use std::fmt::Write;
 
 const MARGIN: f64 = 20.0;
-const COLUMN_WIDTH: f64 = 210.0;
+const COLUMN_WIDTH: f64 = 230.0;
 /// Room between columns for the curves and the mount labels written along them.
-const COLUMN_GAP: f64 = 150.0;
+const COLUMN_GAP: f64 = 140.0;
 const NODE_GAP: f64 = 12.0;
 const BANNER_HEIGHT: f64 = 52.0;
 const HEADER_HEIGHT: f64 = 28.0;
@@ -26,8 +26,10 @@ const LABEL_LINE: f64 = 17.0;
 const DETAIL_LINE: f64 = 14.0;
 /// Detail lines shown on a node; the rest are counted (`+3 more`) and listed in its tooltip.
 const MAX_DETAILS: usize = 5;
-/// Average glyph width as a share of the font size: generous, so a name cut to fit does fit.
-const GLYPH_WIDTH: f64 = 0.62;
+/// Average glyph width as a share of the font size, for regular and bold sans-serif text (DejaVu
+/// Sans measures about 0.5 and 0.57 on names and paths): generous, so a name cut to fit does fit.
+const GLYPH_WIDTH: f64 = 0.55;
+const BOLD_GLYPH_WIDTH: f64 = 0.63;
 
 const RED: &str = "#c62828";
 const ORANGE: &str = "#e65100";
@@ -61,9 +63,11 @@ fn node_height(node: &MapNode) -> f64 {
     PADDING * 2.0 + KIND_LINE + LABEL_LINE + details as f64 * DETAIL_LINE
 }
 
-/// `text` cut to what fits in `width` pixels at `font_size`, with an ellipsis when cut.
+/// `text` cut to what fits in `width` pixels at `font_size` (a font size of the labels, which are
+/// bold, counts wider), with an ellipsis when cut.
 fn fit(text: &str, width: f64, font_size: f64) -> String {
-    let max = ((width / (font_size * GLYPH_WIDTH)).floor() as usize).max(2);
+    let glyph = if font_size >= 13.0 { BOLD_GLYPH_WIDTH } else { GLYPH_WIDTH };
+    let max = ((width / (font_size * glyph)).floor() as usize).max(2);
     let clean: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     if clean.chars().count() <= max {
         clean
