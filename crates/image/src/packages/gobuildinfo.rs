@@ -416,6 +416,36 @@ mod tests {
         assert_eq!((bare.go_version.as_str(), bare.main, bare.deps.len()), ("go1.20", None, 0));
     }
 
+    /// Random corruptions of both formats: never a panic, and what decodes is bounded.
+    #[test]
+    fn random_corruptions_never_panic() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let inline = elf64(&inline_header("go1.22.5", &framed(MODINFO)), 0x100);
+        let mut pointer = MAGIC.to_vec();
+        pointer.extend_from_slice(&[8, 0]);
+        pointer.extend_from_slice(&(BASE + 0x1100).to_le_bytes());
+        pointer.extend_from_slice(&(BASE + 0x1110).to_le_bytes());
+        let pointer = elf64(&pointer, 0x1000);
+        for original in [inline, pointer] {
+            for _ in 0..3000 {
+                let mut bad = original.clone();
+                for _ in 0..1 + next() % 8 {
+                    let at = (next() % bad.len() as u64) as usize;
+                    bad[at] = next() as u8;
+                }
+                if let Some(Found::BuildInfo(info)) = read(&bad, next() % 2 == 0) {
+                    assert!(info.go_version.len() < 200 && info.deps.len() < 10);
+                }
+            }
+        }
+    }
+
     #[test]
     fn main_module_replacement() {
         let mut info = BuildInfo::default();

@@ -300,6 +300,36 @@ mod tests {
         assert_eq!(parse_header(&blob(&[(TAG_EPOCH, TYPE_STRING, 1, text("1"))])), Err("an integer tag of another type"));
     }
 
+    /// Random corruptions of a real header from rpm's own database: never a panic.
+    #[test]
+    fn random_corruptions_never_panic() {
+        let bytes = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rpm/rpmdb.sqlite")).unwrap();
+        // The blob of the first package, as rpm wrote it.
+        let mut db = Connection::open_with_flags(":memory:", OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        let mut head = bytes.clone();
+        head[18] = 1;
+        head[19] = 1;
+        db.deserialize_read_exact(rusqlite::MAIN_DB, head.as_slice(), head.len(), true).unwrap();
+        let blob: Vec<u8> = db.query_row("SELECT blob FROM Packages ORDER BY hnum LIMIT 1", [], |row| row.get(0)).unwrap();
+        assert_eq!(parse_header(&blob).unwrap().name, "rampart-hello");
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let mut bad = blob.clone();
+            for _ in 0..1 + next() % 6 {
+                let at = (next() % bad.len() as u64) as usize;
+                bad[at] = next() as u8;
+            }
+            let cut = if next() % 4 == 0 { (next() % bad.len() as u64) as usize } else { bad.len() };
+            let _ = parse_header(&bad[..cut]);
+        }
+    }
+
     #[test]
     fn source_rpm_names() {
         let with = |s: &str| RpmHeader { source_rpm: Some(s.to_string()), ..RpmHeader::default() };
