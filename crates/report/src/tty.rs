@@ -1,6 +1,6 @@
 //! Terminal output: each finding with the source line and the span marked, like a compiler.
 
-use crate::{place, risk_summary, RenderOptions};
+use crate::{findings_by_object, group_attack_paths, place, risk_summary, RenderOptions};
 use anstyle::{AnsiColor, Style};
 use rampart_model::{Finding, Report, Severity};
 use std::fmt::Write;
@@ -248,12 +248,17 @@ fn render_attack_paths(out: &mut String, report: &Report, color: bool) {
         return;
     }
     out.push_str("Attack paths\n");
-    for path in &report.attack_paths {
+    for path in group_attack_paths(&report.attack_paths) {
+        let steps: Vec<String> = path
+            .steps
+            .iter()
+            .map(|alternatives| if alternatives.len() == 1 { alternatives[0].clone() } else { format!("any of: {}", alternatives.join(" | ")) })
+            .collect();
         out.push_str("  ");
         paint(out, color, severity_style(path.severity), &format!("{:<8}", path.severity.as_str()));
-        let _ = writeln!(out, " {}", terminal_safe(&path.title));
-        if !path.findings.is_empty() {
-            let _ = writeln!(out, "           [{}]", terminal_safe(&path.findings.join(", ")));
+        let _ = writeln!(out, " {}", terminal_safe(&steps.join(" -> ")));
+        for (object, rules) in findings_by_object(&path.findings) {
+            let _ = writeln!(out, "           {}: {}", terminal_safe(&object), terminal_safe(&rules.join(", ")));
         }
     }
     out.push('\n');

@@ -81,7 +81,7 @@ fn attack_paths_are_listed_before_the_findings() {
     let first_finding = out.find(&audited.findings[0].rule).expect("findings are shown");
     assert!(paths < first_finding, "{out}");
     assert!(out.contains("critical daemon on tcp://0.0.0.0:2375 without TLS client verification -> host root"), "{out}");
-    assert!(out.contains("[DMN001 daemon]"), "{out}");
+    assert!(out.contains("           daemon: DMN001\n"), "{out}");
     assert!(!out.contains('\u{1b}'), "control characters never reach the terminal");
     assert!(!tty(&report(), false, &|_| None).contains("Attack paths"));
 }
