@@ -79,6 +79,10 @@ fn network_name<'a>(snapshot: &'a Snapshot, reference: &'a str) -> &'a str {
 }
 
 fn network_details(snapshot: &Snapshot, name: &str) -> Vec<String> {
+    // Containers on the host network share the host's stack: internal and icc do not apply.
+    if name == "host" {
+        return vec!["the host's network stack".into()];
+    }
     let mut details = Vec::new();
     let facts = snapshot.networks.iter().find(|n| n.name == name);
     if let Some(facts) = facts {
@@ -192,7 +196,7 @@ pub fn architecture_map(snapshot: &Snapshot) -> ArchitectureMap {
 
         match spec.network_mode.as_ref().map(|m| &m.value) {
             Some(NetworkMode::Host) => {
-                map.node("network:host".into(), "network", "host".into(), vec!["the host's network stack".into()]);
+                map.node("network:host".into(), "network", "host".into(), network_details(snapshot, "host"));
                 map.edge(&id, "network:host", "").warning = Some("host network".into());
             }
             Some(NetworkMode::Default | NetworkMode::Bridge) => {

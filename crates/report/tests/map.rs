@@ -62,6 +62,22 @@ fn the_map_holds_containers_images_networks_ports_and_mounts() {
     assert_eq!(node("image:sha256:bb").label, "db", "an image the snapshot does not describe keeps the container's name for it");
     assert_eq!(node("network:front").details, ["bridge", "not internal", "icc on"]);
     assert_eq!(node("network:back").details, ["bridge", "internal", "icc off"]);
+    let mut on_host = snapshot();
+    on_host.networks.push(NetworkFacts { name: "host".into(), driver: "host".into(), ..NetworkFacts::default() });
+    on_host.networks.push(NetworkFacts { name: "none".into(), driver: "null".into(), ..NetworkFacts::default() });
+    on_host.containers[1].spec.network_mode = Some(Sourced::new(NetworkMode::Host));
+    let host_map = architecture_map(&on_host);
+    let host = host_map.nodes.iter().find(|n| n.id == "network:host").expect("the host network is drawn when a container uses it");
+    assert_eq!(host.details, ["the host's network stack"]);
+    // A container that joined a network by (short) ID is drawn on that network, by name.
+    let mut by_id = snapshot();
+    by_id.networks[0].id = "3f2a9c1b7e0d5a6b7c8d9e0f".into();
+    by_id.containers[0].spec.network_mode = Some(Sourced::new(NetworkMode::Named("3f2a9c1b7e0d".into())));
+    let id_map = architecture_map(&by_id);
+    assert!(id_map.edges.iter().any(|e| e.from == "container:web" && e.to == "network:front"));
+    assert!(!id_map.nodes.iter().any(|n| n.id.contains("3f2a9c1b7e0d")), "{:?}", id_map.nodes);
+    assert!(!host_map.nodes.iter().any(|n| n.id == "network:none"), "the unused built-in none network is left out");
+    assert_eq!(host_map.edges.iter().find(|e| e.from == "container:db" && e.to == "network:host").and_then(|e| e.warning.as_deref()), Some("host network"));
     assert_eq!(node("port:0.0.0.0:8080/tcp").details, ["every interface"]);
     assert_eq!(node("port:127.0.0.1:9090/tcp").details, ["one interface"]);
     assert!(node("container:db").details.contains(&"privileged".to_string()));
