@@ -101,7 +101,7 @@ fn match_and_time(packages: usize, names: usize, db: &std::path::Path) {
         let (started, cpu_before) = (Instant::now(), cpu_ms());
         let found = store.match_packages(&list).expect("match");
         println!(
-            "round {round}: matched {} packages, {} vulnerabilities in {:.2?} wall, {} ms CPU",
+            "round {round}: matched {} packages, {} vulnerabilities in {:.2?} wall, {:.1} ms CPU",
             list.len(),
             found.len(),
             started.elapsed(),
@@ -110,13 +110,10 @@ fn match_and_time(packages: usize, names: usize, db: &std::path::Path) {
     }
 }
 
-/// User + system CPU time of this process in ms (10 ms ticks), so that a busy machine's wall
-/// clock does not hide the cost itself.
-fn cpu_ms() -> u64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
-    // Fields 14 and 15 of stat (utime, stime) are at 11 and 12 after the name.
-    (ticks(11) + ticks(12)) * 10
+/// CPU time of this thread in ms, from the scheduler's nanosecond count (/proc/thread-self/
+/// schedstat), so that a busy machine's wall clock does not hide the cost itself.
+fn cpu_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+    let nanoseconds: u64 = stat.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    nanoseconds as f64 / 1e6
 }
