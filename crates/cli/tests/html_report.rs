@@ -70,6 +70,23 @@ impl Drop for Cleanup {
     }
 }
 
+/// Creates a bridge network on a subnet of its own in 10.200.0.0/13: on a machine where other
+/// daemons hold many bridges, the engine's default address pools run out ("could not find an
+/// available, non-overlapping IPv4 address pool"). Tries a few subnets; returns the network's ID.
+fn create_network(host: &str, name: &str, index: usize) -> String {
+    let seed = std::process::id() as usize;
+    let mut last_error = String::new();
+    for attempt in 0..8 {
+        let slot = (seed * 7 + index * 131 + attempt * 977) % 2048;
+        let subnet = format!("10.{}.{}.0/24", 200 + slot / 256, slot % 256);
+        match docker(host, &["network", "create", "--subnet", &subnet, name]) {
+            Ok(id) => return id,
+            Err(error) => last_error = error,
+        }
+    }
+    panic!("cannot create network {name}: {last_error}");
+}
+
 /// A FROM scratch image with a static busybox: nothing is pulled.
 fn build_image(host: &str, tag: &str) {
     let busybox = ["/bin/busybox", "/usr/bin/busybox"].iter().map(PathBuf::from).find(|p| p.exists()).expect("a static busybox (Debian: busybox-static)");
@@ -135,8 +152,8 @@ fn a_live_audit_with_hostile_names_loads_in_chromium_without_running_anything() 
     let img_network = format!("{unique}{IMG}");
     // `--network` reads its value as CSV, so containers join them by ID.
     let mut network_ids = Vec::new();
-    for network in [&script_network, &img_network] {
-        network_ids.push(docker(&host, &["network", "create", network]).unwrap());
+    for (index, network) in [&script_network, &img_network].into_iter().enumerate() {
+        network_ids.push(create_network(&host, network, index));
         cleanup.networks.push(network.clone());
     }
     // Labels, env, a host path and a mount target take anything. The engine refuses such
