@@ -100,8 +100,12 @@ fn a_docker_save_tar_is_checked_for_config_history_and_files() {
     // The deleted key: both layers named, the value redacted.
     let secret = report["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "IMG029").unwrap();
     let message = secret["message"].as_str().unwrap();
-    assert!(message.contains("in layer 0; layer 1 deleted"), "{message}");
+    assert!(message.contains("added in layer 0 (") && message.contains("deleted in layer 1 (`/bin/sh -c rm /root/.aws/credentials`)"), "{message}");
     assert!(!secret.to_string().contains("AKIAZ4QW7RX2LMN3PQ5T"), "the key is printed whole: {secret}");
+    // --progress draws only on a terminal: piped, standard error stays empty.
+    let output = rampart().arg("image").arg(&tar_path).args(["--format", "json", "--progress"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
     // SARIF and the other formats take the same report.
     let output = rampart().arg("image").arg(&tar_path).args(["--format", "sarif"]).output().unwrap();
     let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
