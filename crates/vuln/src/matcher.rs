@@ -136,16 +136,22 @@ pub enum Verdict {
 /// package, is withdrawn, or cannot be evaluated (an ecosystem whose version order is unknown
 /// and no explicit version list).
 pub fn evaluate(package: &Package, record: &Record) -> Option<Verdict> {
+    evaluate_named(package, &package.advisory_name(), record)
+}
+
+/// [`evaluate`] with the package's advisory name worked out once by the caller.
+fn evaluate_named(package: &Package, name: &str, record: &Record) -> Option<Verdict> {
     if record.is_withdrawn() {
         return None;
     }
-    let name = package.advisory_name();
     let base = ecosystem_base(&package.ecosystem);
     let scheme = Scheme::for_ecosystem(&package.ecosystem);
     let mut verdict = None;
     for affected in &record.affected {
         let Some(target) = &affected.package else { continue };
-        if !ecosystem_matches(&target.ecosystem, &package.ecosystem) || normalize_name(base, &target.name) != name {
+        // Most names are already in their normal form: compare before normalising a copy.
+        let same_name = target.name == name || normalize_name(base, &target.name) == name;
+        if !ecosystem_matches(&target.ecosystem, &package.ecosystem) || !same_name {
             continue;
         }
         match evaluate_affected(affected, scheme, package.advisory_version()) {
@@ -319,9 +325,10 @@ pub struct Vulnerability {
 /// Every vulnerability of `package` among `records` (candidates; records about other packages
 /// are skipped), aliases merged so one CVE is reported once.
 pub fn match_package(package: &Package, records: &[Record]) -> Vec<Vulnerability> {
+    let name = package.advisory_name();
     let hits: Vec<(&Record, Option<String>)> = records
         .iter()
-        .filter_map(|record| match evaluate(package, record) {
+        .filter_map(|record| match evaluate_named(package, &name, record) {
             Some(Verdict::Affected { fixed }) => Some((record, fixed)),
             _ => None,
         })

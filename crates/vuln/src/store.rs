@@ -7,7 +7,7 @@
 use crate::matcher::{ecosystem_base, match_package, normalize_name, Package, Vulnerability};
 use crate::osv::Record;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -259,13 +259,16 @@ impl Store {
     /// The records filed under a package's advisory name in its ecosystem, each cut down to
     /// its entries for that name (and what severity and aliases need).
     pub fn candidates(&self, package: &Package) -> Result<Vec<Record>, StoreError> {
+        self.candidates_under(ecosystem_base(&package.ecosystem), &package.advisory_name())
+    }
+
+    /// The records filed under `name` in ecosystem `base` (`Debian`, `PyPI`).
+    fn candidates_under(&self, base: &str, name: &str) -> Result<Vec<Record>, StoreError> {
         let mut statement = self
             .conn
             .prepare_cached("SELECT entry FROM affected WHERE ecosystem = ?1 AND name = ?2")
             .map_err(|e| self.sqlite(e))?;
-        let mut rows = statement
-            .query(params![ecosystem_base(&package.ecosystem), package.advisory_name()])
-            .map_err(|e| self.sqlite(e))?;
+        let mut rows = statement.query(params![base, name]).map_err(|e| self.sqlite(e))?;
         let mut records = Vec::new();
         while let Some(row) = rows.next().map_err(|e| self.sqlite(e))? {
             let text = row.get_ref(0).and_then(|value| value.as_bytes().map_err(Into::into)).map_err(|e| self.sqlite(e))?;
@@ -283,20 +286,25 @@ impl Store {
     }
 
     /// Each package's vulnerabilities, in the order of `packages`. Packages filed under the same
-    /// advisory name (the binary packages of one Debian source) share one query and one parse.
+    /// advisory name (the binary packages of one Debian source) share one query and one parse;
+    /// each group's records are dropped once the group is matched, so memory stays small.
     pub fn match_each(&self, packages: &[Package]) -> Result<Vec<Vec<Vulnerability>>, StoreError> {
         // One read transaction for all the queries, instead of taking and releasing the shared
         // lock around each of them; it also gives every package the same view of the data.
         let _read = self.conn.unchecked_transaction().map_err(|e| self.sqlite(e))?;
-        let mut candidates: HashMap<(String, String), Vec<Record>> = HashMap::new();
-        let mut out = Vec::with_capacity(packages.len());
-        for package in packages {
-            let key = (ecosystem_base(&package.ecosystem).to_string(), package.advisory_name());
-            let records = match candidates.entry(key) {
-                std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
-                std::collections::hash_map::Entry::Vacant(entry) => entry.insert(self.candidates(package)?),
-            };
-            out.push(if records.is_empty() { Vec::new() } else { match_package(package, records) });
+        let keys: Vec<(&str, String)> = packages.iter().map(|p| (ecosystem_base(&p.ecosystem), p.advisory_name())).collect();
+        let mut order: Vec<usize> = (0..packages.len()).collect();
+        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+        let mut out = vec![Vec::new(); packages.len()];
+        for group in order.chunk_by(|&a, &b| keys[a] == keys[b]) {
+            let (base, name) = &keys[group[0]];
+            let records = self.candidates_under(base, name)?;
+            if records.is_empty() {
+                continue;
+            }
+            for &index in group {
+                out[index] = match_package(&packages[index], &records);
+            }
         }
         Ok(out)
     }

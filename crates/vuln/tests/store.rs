@@ -204,3 +204,34 @@ fn stale_databases_warn() {
     let never = Status { updated_at: None, ..status(Duration::ZERO) };
     assert!(never.staleness_warning(now).expect("warns").contains("never"));
 }
+
+#[test]
+fn match_each_keeps_the_packages_order_and_shares_a_source_between_binaries() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let record = dir.path().join("dsa.json");
+    std::fs::write(&record, advisory("DSA-9", "Debian:12", "openssl", "3.0.14-1")).expect("write");
+    let db = dir.path().join("advisories.db");
+    let mut store = Store::open(&db).expect("open");
+    store.import(&[record], &ArchiveLimits::default()).expect("import");
+    drop(store);
+    let store = Store::open_read_only(&db).expect("open read-only");
+    // Interleaved on purpose: the matcher groups by source, the answer keeps this order.
+    let packages = [
+        deb("libssl3", "openssl", "3.0.11-1"),
+        deb("gzip", "gzip", "1.12-1"),
+        deb("openssl", "openssl", "3.0.14-1"),
+        deb("libcrypto3", "openssl", "3.0.2-1"),
+    ];
+    let found = store.match_each(&packages).expect("match");
+    let ids: Vec<Vec<(String, String)>> =
+        found.iter().map(|v| v.iter().map(|v| (v.package.clone(), v.id.clone())).collect()).collect();
+    assert_eq!(
+        ids,
+        [
+            vec![("libssl3".to_string(), "CVE-DSA-9".to_string())],
+            vec![],
+            vec![],
+            vec![("libcrypto3".to_string(), "CVE-DSA-9".to_string())],
+        ]
+    );
+}
