@@ -47,7 +47,8 @@ pub struct VulnerabilityScanner {
     today: String,
     scans: Vec<VulnerabilityScan>,
     notices: Vec<Notice>,
-    expired_seen: BTreeSet<(String, String, Option<String>)>,
+    /// Statements and entries that applied to some vulnerability (suppressing it, or expired).
+    used: BTreeSet<usize>,
 }
 
 impl VulnerabilityScanner {
@@ -101,7 +102,7 @@ impl VulnerabilityScanner {
             today: rampart_image::today_utc(),
             scans: Vec::new(),
             notices,
-            expired_seen: BTreeSet::new(),
+            used: BTreeSet::new(),
         })
     }
 
@@ -164,7 +165,7 @@ impl VulnerabilityScanner {
                     image_names: &image_names,
                 };
                 for expired in self.suppressions.expired_for(&subject, &self.today) {
-                    if self.expired_seen.insert((expired.id.clone(), expired.source.clone(), expired.package.clone())) {
+                    if self.used.insert(expired.index) {
                         self.notices.push(Notice {
                             kind: "expired-suppression".into(),
                             path: expired.source.clone(),
@@ -180,7 +181,9 @@ impl VulnerabilityScanner {
                     }
                 }
                 match self.suppressions.find(&subject, &self.today) {
-                    Some(suppression) => scan.suppressed.push(SuppressedVulnerability {
+                    Some(suppression) => {
+                        self.used.insert(suppression.index);
+                        scan.suppressed.push(SuppressedVulnerability {
                         id: fact.id.clone(),
                         package: fact.package.clone(),
                         version: fact.version.clone(),
@@ -188,7 +191,8 @@ impl VulnerabilityScanner {
                         reason: suppression.reason,
                         source: suppression.source,
                         expires: suppression.expires,
-                    }),
+                        })
+                    }
                     None => kept.push(fact),
                 }
             }
@@ -201,8 +205,17 @@ impl VulnerabilityScanner {
     /// Adds the summaries and notices to `report`, counts the suppressed vulnerabilities, and
     /// answers checklist item 4 from what was scanned when the report has a checklist (call it
     /// after the checklist is answered).
-    pub fn finish(self, report: &mut Report) {
+    pub fn finish(mut self, report: &mut Report) {
         report.summary.suppressed += self.scans.iter().map(|scan| scan.suppressed.len()).sum::<usize>();
+        // Only when something was matched: without a database every entry would look unused.
+        if self.scans.iter().any(|scan| scan.status == VulnerabilityScanStatus::Scanned) {
+            for (index, (source, what, suppresses)) in self.suppressions.described().into_iter().enumerate() {
+                if suppresses && !self.used.contains(&index) {
+                    let message = format!("{what} matched no vulnerability of the images scanned");
+                    self.notices.push(Notice { kind: "unused-suppression".into(), path: source, line: None, message });
+                }
+            }
+        }
         report.notices.extend(self.notices);
         answer_scanning_item(report, &self.scans);
         report.vulnerability_scans.extend(self.scans);

@@ -241,7 +241,8 @@ fn vex_and_ignore_entries_suppress_with_their_reason_until_they_expire() {
     std::fs::write(
         &ignore,
         "[[vulnerabilities.ignore]]\nid = \"CVE-2024-5535\"\npackage = \"openssl\"\nreason = \"NPN/ALPN not used by this service\"\nexpires = \"2999-12-31\"\n\n\
-         [[vulnerabilities.ignore]]\nid = \"GHSA-j8r2-6x86-q33q\"\nreason = \"no proxy in production\"\nexpires = \"2001-01-01\"\n",
+         [[vulnerabilities.ignore]]\nid = \"GHSA-j8r2-6x86-q33q\"\nreason = \"no proxy in production\"\nexpires = \"2001-01-01\"\n\n\
+         [[vulnerabilities.ignore]]\nid = \"CVE-1999-0001\"\nreason = \"long gone\"\n",
     )
     .expect("write ignore list");
     let db_arg = db.to_str().expect("utf-8 path");
@@ -272,6 +273,14 @@ fn vex_and_ignore_entries_suppress_with_their_reason_until_they_expire() {
     assert_valid(&report);
     let expired = report["notices"].as_array().expect("notices").iter().find(|n| n["kind"] == "expired-suppression").expect("expired notice");
     assert!(expired["message"].as_str().unwrap_or_default().contains("expired on 2001-01-01"), "{expired:#}");
+    let unused: Vec<&str> = report["notices"]
+        .as_array()
+        .expect("notices")
+        .iter()
+        .filter(|n| n["kind"] == "unused-suppression")
+        .filter_map(|n| n["message"].as_str())
+        .collect();
+    assert_eq!(unused, ["the ignore entry for CVE-1999-0001 matched no vulnerability of the images scanned"]);
     let (code, _, _) = scan(&image, &["--db", db_arg, "--vex", vex_arg, "--vex", ignore_arg, "--fail-on", "high"]);
     assert_eq!(code, 1, "the high one is still there");
 

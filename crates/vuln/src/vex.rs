@@ -37,6 +37,8 @@ pub struct Suppression {
     pub reason: String,
     pub source: String,
     pub expires: Option<String>,
+    /// Which statement or entry it is, as [`Suppressions::described`] numbers them.
+    pub index: usize,
 }
 
 /// An ignore entry whose expiry date has passed: it no longer suppresses, and the report says so.
@@ -47,6 +49,8 @@ pub struct Expired {
     pub expires: String,
     pub reason: String,
     pub source: String,
+    /// Which entry it is, as [`Suppressions::described`] numbers them.
+    pub index: usize,
 }
 
 /// Every statement and ignore entry loaded from the `--vex` files.
@@ -186,31 +190,55 @@ impl Suppressions {
     /// (`YYYY-MM-DD`). VEX statements first; a later statement about the same vulnerability and
     /// product wins over an earlier one, as OpenVEX orders them.
     pub fn find(&self, subject: &Subject<'_>, today: &str) -> Option<Suppression> {
-        let statement = self.statements.iter().rev().find(|s| names_vulnerability(&s.ids, subject) && s.products_match(subject));
-        if let Some(statement) = statement {
+        let statement =
+            self.statements.iter().enumerate().rev().find(|(_, s)| names_vulnerability(&s.ids, subject) && s.products_match(subject));
+        if let Some((index, statement)) = statement {
             if matches!(statement.status.as_str(), "not_affected" | "fixed") {
                 return Some(Suppression {
                     status: statement.status.clone(),
                     reason: statement.reason.clone(),
                     source: statement.source.clone(),
                     expires: None,
+                    index,
                 });
             }
         }
-        self.ignores.iter().filter(|entry| entry.applies_to(subject)).find(|entry| !entry.expired(today)).map(|entry| Suppression {
-            status: "ignored".into(),
-            reason: entry.reason.clone(),
-            source: entry.source.clone(),
-            expires: entry.expires.clone(),
-        })
+        let first_ignore = self.statements.len();
+        self.ignores.iter().enumerate().filter(|(_, entry)| entry.applies_to(subject)).find(|(_, entry)| !entry.expired(today)).map(
+            |(index, entry)| Suppression {
+                status: "ignored".into(),
+                reason: entry.reason.clone(),
+                source: entry.source.clone(),
+                expires: entry.expires.clone(),
+                index: first_ignore + index,
+            },
+        )
+    }
+
+    /// Every statement and entry as (source file, what it names, whether it suppresses),
+    /// numbered as [`Suppression::index`] and [`Expired::index`] refer to them: so the caller
+    /// can say which suppressions matched nothing (`affected` statements suppress nothing).
+    pub fn described(&self) -> Vec<(String, String, bool)> {
+        let statements = self.statements.iter().map(|s| {
+            let suppresses = matches!(s.status.as_str(), "not_affected" | "fixed");
+            (s.source.clone(), format!("the VEX statement {} for {}", s.status, s.ids.join(" / ")), suppresses)
+        });
+        let ignores = self.ignores.iter().map(|entry| {
+            let package = entry.package.as_deref().map(|p| format!(" in {p}")).unwrap_or_default();
+            (entry.source.clone(), format!("the ignore entry for {}{package}", entry.id), true)
+        });
+        statements.chain(ignores).collect()
     }
 
     /// The ignore entries that would apply to `subject` but have expired.
     pub fn expired_for(&self, subject: &Subject<'_>, today: &str) -> Vec<Expired> {
+        let first_ignore = self.statements.len();
         self.ignores
             .iter()
-            .filter(|entry| entry.applies_to(subject) && entry.expired(today))
-            .map(|entry| Expired {
+            .enumerate()
+            .filter(|(_, entry)| entry.applies_to(subject) && entry.expired(today))
+            .map(|(index, entry)| Expired {
+                index: first_ignore + index,
                 id: entry.id.clone(),
                 package: entry.package.clone(),
                 expires: entry.expires.clone().unwrap_or_default(),
