@@ -1,4 +1,4 @@
-//! `rampart sbom`: packages from dpkg, apk, rpm, Python and npm records and Go binaries in an
+//! `rampart sbom`: packages from dpkg, apk, rpm (sqlite and Berkeley DB), Python and npm records and Go binaries in an
 //! image, written as CycloneDX 1.6 and SPDX 2.3, each validated against its official JSON schema
 //! (vendored in tests/schemas, see its README).
 
@@ -224,27 +224,48 @@ fn rpm_packages_from_the_sqlite_database_with_epoch_source_and_dependencies() {
     assert_eq!((name_of(&depends[0]["spdxElementId"]), name_of(&depends[0]["relatedSpdxElement"])), ("rampart-hello-tools".into(), "rampart-hello".into()));
 }
 
+/// The Berkeley DB rpmdb of RHEL/UBI 8, CentOS 7 and Amazon Linux 2 (fixture written by Berkeley
+/// DB's own db_load and read back by rpm, see crates/image/fixtures/rpm/README.md).
+#[test]
+fn rpm_packages_from_a_berkeley_db_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ubi8.tar");
+    let db = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../image/fixtures/rpm/Packages")).unwrap();
+    save_tar(&path, "ubi8:1", &[layer(&[("etc/os-release", "ID=\"rhel\"\nVERSION_ID=\"8.10\"\n")]), binary_layer(&[("var/lib/rpm/Packages", &db)])]);
+    let (bom, stderr) = sbom_and_stderr(&path, "cyclonedx");
+    assert!(stderr.is_empty(), "{stderr}");
+    assert_valid_cyclonedx(&bom);
+    let tools = component(&bom, "pkg:rpm/rhel/rampart-hello-tools@1.4.2-3.fc40?arch=x86_64&epoch=2&distro=rhel-8.10");
+    assert_eq!(property(tools, "rampart:found-in").as_deref(), Some("/var/lib/rpm/Packages"));
+    assert_eq!(bom["components"].as_array().unwrap().len(), 3);
+    assert_eq!(bom["dependencies"].as_array().unwrap().len(), 1);
+    assert_valid_spdx(&sbom(&path, "spdx"));
+}
+
 #[test]
 fn an_rpm_database_that_is_not_read_is_said_so() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("centos.tar");
-    // A Berkeley DB rpmdb (CentOS 7, RHEL 8): its hash-file magic at offset 12.
-    let mut berkeley = vec![0u8; 4096];
-    berkeley[12..16].copy_from_slice(&0x0006_1561u32.to_le_bytes());
-    save_tar(&path, "centos:7", &[layer(&[("etc/os-release", "ID=centos\nVERSION_ID=7\n")]), binary_layer(&[("var/lib/rpm/Packages", &berkeley)])]);
+    // SUSE's ndb database is not read: said on stderr and in the document.
+    let path = dir.path().join("suse.tar");
+    save_tar(&path, "suse:15", &[layer(&[("etc/os-release", "ID=\"opensuse-leap\"\nVERSION_ID=\"15.6\"\n")]), binary_layer(&[("usr/lib/sysimage/rpm/Packages.db", b"RpmP....")])]);
     let (bom, stderr) = sbom_and_stderr(&path, "cyclonedx");
-    assert!(stderr.contains("/var/lib/rpm/Packages: an rpm database in Berkeley DB format, which is not read"), "{stderr}");
+    assert!(stderr.contains("/usr/lib/sysimage/rpm/Packages.db: an rpm database in ndb format, which is not read"), "{stderr}");
     assert_valid_cyclonedx(&bom);
     assert_eq!(bom["components"].as_array().unwrap().len(), 0);
     assert_valid_spdx(&sbom(&path, "spdx"));
     let notice = &bom["metadata"]["properties"][0];
     assert_eq!(notice["name"], "rampart:notice");
-    assert!(notice["value"].as_str().unwrap().contains("Berkeley DB"));
-    // A sqlite rpmdb that is not a database at all: a notice too, never a crash.
+    assert!(notice["value"].as_str().unwrap().contains("ndb"));
+    // Databases that are not what their name says: a notice each, never a crash.
     let broken = dir.path().join("broken.tar");
-    save_tar(&broken, "broken:1", &[binary_layer(&[("var/lib/rpm/rpmdb.sqlite", b"SQLite format 3\0 but cut here")])]);
+    save_tar(
+        &broken,
+        "broken:1",
+        &[binary_layer(&[("var/lib/rpm/rpmdb.sqlite", b"SQLite format 3\0 but cut here"), ("var/lib/rpm/Packages", &[0u8; 4096])])],
+    );
     let (bom, stderr) = sbom_and_stderr(&broken, "cyclonedx");
     assert!(stderr.contains("/var/lib/rpm/rpmdb.sqlite: not a readable sqlite rpmdb"), "{stderr}");
+    assert!(stderr.contains("/var/lib/rpm/Packages: not a readable Berkeley DB rpmdb"), "{stderr}");
     assert_eq!(bom["components"].as_array().unwrap().len(), 0);
 }
 

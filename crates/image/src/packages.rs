@@ -1,9 +1,10 @@
 //! Installed packages, from the package databases in the final file system: dpkg (`status`,
 //! and `status.d/` as distroless images have it), apk, Python `dist-info`/`egg-info`, npm
-//! `package.json` under `node_modules`, rpm's sqlite database, and Go executables' build
+//! `package.json` under `node_modules`, rpm's sqlite and Berkeley DB databases, and Go executables' build
 //! information. Each with the layer that wrote its database entry, and the packages it depends
 //! on where the database records that (dpkg, apk, rpm, Go modules).
 
+mod bdb;
 mod gobuildinfo;
 mod rpm;
 
@@ -62,7 +63,7 @@ impl Package {
 #[derive(Debug, Clone, Default)]
 pub struct Inventory {
     pub packages: Vec<Package>,
-    /// Package databases present but not read (a Berkeley DB rpmdb, a corrupt or cut database,
+    /// Package databases present but not read (an ndb rpmdb, a corrupt or cut database,
     /// a Go binary whose build information lies past the read limit): a short sentence each.
     pub notices: Vec<String>,
 }
@@ -93,7 +94,11 @@ pub(crate) fn kept_content(entry: &EntryMeta, content: &[u8], truncated: bool) -
 
 /// Whether the walker should keep a file's content for the package list.
 pub(crate) fn is_package_record(path: &str) -> bool {
-    if path == "var/lib/dpkg/status" || path == "lib/apk/db/installed" || rpm::SQLITE_DB_PATHS.contains(&path) {
+    if path == "var/lib/dpkg/status"
+        || path == "lib/apk/db/installed"
+        || rpm::SQLITE_DB_PATHS.contains(&path)
+        || rpm::BERKELEY_DB_PATHS.contains(&path)
+    {
         return true;
     }
     if let Some(name) = path.strip_prefix("var/lib/dpkg/status.d/") {
@@ -146,7 +151,9 @@ pub fn inventory(image: &Image, collected: &ContentCollector) -> Inventory {
                 None => {}
             }
         } else if rpm::SQLITE_DB_PATHS.contains(&path) {
-            rpm_db_read |= read_rpm_db(content, entry.size, &found_in, &mut out, &mut notices);
+            rpm_db_read |= read_rpm_db(content, entry.size, &found_in, rpm::read_sqlite_db, &mut out, &mut notices);
+        } else if rpm::BERKELEY_DB_PATHS.contains(&path) {
+            rpm_db_read |= read_rpm_db(content, entry.size, &found_in, rpm::read_berkeley_db, &mut out, &mut notices);
         } else {
             let text = String::from_utf8_lossy(content);
             if path == "var/lib/dpkg/status" || path.starts_with("var/lib/dpkg/status.d/") {
@@ -184,8 +191,12 @@ pub fn inventory(image: &Image, collected: &ContentCollector) -> Inventory {
     Inventory { packages: out, notices }
 }
 
-/// Reads a sqlite rpmdb into `out`; whether it could be read. What could not be read is a notice.
-fn read_rpm_db(content: &[u8], size: u64, found_in: &str, out: &mut Vec<Package>, notices: &mut Vec<String>) -> bool {
+/// The headers in an rpm database file, and the ones that could not be read.
+type RpmDbReader = fn(&[u8]) -> Result<(Vec<rpm::RpmHeader>, Vec<rpm::RpmError>), rpm::RpmError>;
+
+/// Reads an rpm database with `read` into `out`; whether it could be read. What could not be
+/// read is a notice.
+fn read_rpm_db(content: &[u8], size: u64, found_in: &str, read: RpmDbReader, out: &mut Vec<Package>, notices: &mut Vec<String>) -> bool {
     if (content.len() as u64) < size {
         notices.push(format!(
             "{found_in}: the rpm database is larger ({size} bytes) than the {} bytes read; its packages are not listed",
@@ -193,7 +204,7 @@ fn read_rpm_db(content: &[u8], size: u64, found_in: &str, out: &mut Vec<Package>
         ));
         return false;
     }
-    match rpm::read_sqlite_db(content) {
+    match read(content) {
         Ok((headers, errors)) => {
             if let Some(first) = errors.first() {
                 notices.push(format!("{found_in}: {} rpm header(s) could not be read ({first})", errors.len()));
@@ -574,6 +585,7 @@ mod tests {
             "node_modules/@babel/core/package.json",
             "var/lib/rpm/rpmdb.sqlite",
             "usr/lib/sysimage/rpm/rpmdb.sqlite",
+            "var/lib/rpm/Packages",
         ] {
             assert!(is_package_record(yes), "{yes}");
         }

@@ -1,25 +1,25 @@
 //! rpm's package database: the sqlite rpmdb (`rpmdb.sqlite`, rpm >= 4.16, every current Fedora,
 //! RHEL 9, Rocky, Alma, Amazon Linux 2023) whose `Packages` table holds one rpm header blob per
-//! installed package. The header is parsed here (index entries, then the data store), every
-//! offset and count checked against the blob, so a hostile blob gives an error, not a panic.
+//! installed package, and the Berkeley DB hash database (`Packages`: RHEL and UBI 8, CentOS 7,
+//! Amazon Linux 2) holding the same blobs. The header is parsed here (index entries, then the
+//! data store), every offset and count checked against the blob, so a hostile blob gives an
+//! error, not a panic.
 //!
-//! The older Berkeley DB (`Packages`) and ndb (`Packages.db`) databases are not read: the caller
-//! says so in a notice instead of listing nothing silently.
+//! SUSE's ndb (`Packages.db`) is not read: the caller says so in a notice instead of listing
+//! nothing silently.
 
+use super::bdb;
 use rusqlite::{Connection, OpenFlags};
 
 /// Where the sqlite rpmdb lives: `/var/lib/rpm` (RHEL 9, older Fedora) and
 /// `/usr/lib/sysimage/rpm` (Fedora >= 36, where `/var/lib/rpm` is a symlink to it).
 pub(crate) const SQLITE_DB_PATHS: [&str; 2] = ["var/lib/rpm/rpmdb.sqlite", "usr/lib/sysimage/rpm/rpmdb.sqlite"];
 
-/// rpm databases in formats this reader does not parse: Berkeley DB (RHEL <= 8, CentOS 7,
-/// Amazon Linux 2) and ndb (SUSE).
-pub(crate) const UNREAD_DB_PATHS: [(&str, &str); 4] = [
-    ("var/lib/rpm/Packages", "Berkeley DB"),
-    ("usr/lib/sysimage/rpm/Packages", "Berkeley DB"),
-    ("var/lib/rpm/Packages.db", "ndb"),
-    ("usr/lib/sysimage/rpm/Packages.db", "ndb"),
-];
+/// Where the Berkeley DB rpmdb lives.
+pub(crate) const BERKELEY_DB_PATHS: [&str; 2] = ["var/lib/rpm/Packages", "usr/lib/sysimage/rpm/Packages"];
+
+/// rpm databases in a format this reader does not parse: ndb (SUSE).
+pub(crate) const UNREAD_DB_PATHS: [(&str, &str); 2] = [("var/lib/rpm/Packages.db", "ndb"), ("usr/lib/sysimage/rpm/Packages.db", "ndb")];
 
 /// rpm's own bounds on a header (`hdrchkTags`, `hdrchkData` in rpm's header.c): more index
 /// entries or data than this is not a header rpm would write.
@@ -84,6 +84,8 @@ impl RpmHeader {
 pub(crate) enum RpmError {
     #[error("not a readable sqlite rpmdb: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("not a readable Berkeley DB rpmdb: {0}")]
+    Berkeley(#[from] bdb::BdbError),
     #[error("bad rpm header (package {hnum}): {detail}")]
     Header { hnum: i64, detail: &'static str },
     #[error("more than {MAX_PACKAGES} packages")]
@@ -123,6 +125,27 @@ pub(crate) fn read_sqlite_db(bytes: &[u8]) -> Result<(Vec<RpmHeader>, Vec<RpmErr
         match parse_header(blob) {
             Ok(header) => headers.push(header),
             Err(detail) => errors.push(RpmError::Header { hnum, detail }),
+        }
+    }
+    Ok((headers, errors))
+}
+
+/// The packages in a Berkeley DB rpmdb (`Packages`), given the file's bytes.
+pub(crate) fn read_berkeley_db(bytes: &[u8]) -> Result<(Vec<RpmHeader>, Vec<RpmError>), RpmError> {
+    let (values, undecodable) = bdb::hash_values(bytes)?;
+    if values.len() > MAX_PACKAGES {
+        return Err(RpmError::TooMany);
+    }
+    let mut headers = Vec::new();
+    let mut errors: Vec<RpmError> = (0..undecodable).map(|_| RpmError::Header { hnum: -1, detail: "a database item that does not decode" }).collect();
+    for (index, value) in values.iter().enumerate() {
+        // rpm keeps a 4-byte counter (the next package number) next to the headers.
+        if value.len() <= 8 {
+            continue;
+        }
+        match parse_header(value) {
+            Ok(header) => headers.push(header),
+            Err(detail) => errors.push(RpmError::Header { hnum: index as i64, detail }),
         }
     }
     Ok((headers, errors))
@@ -367,6 +390,21 @@ mod tests {
         }
         // A database cut short is an error, not a panic.
         assert!(read_sqlite_db(&bytes[..bytes.len() / 2]).map(|(h, _)| h.len() < 3).unwrap_or(true));
+    }
+
+    /// The Berkeley DB database (fixtures/rpm/README.md: written by Berkeley DB's db_load, read
+    /// by rpm's own bdb_ro backend) gives the same packages as the sqlite one.
+    #[test]
+    fn berkeley_db_gives_what_sqlite_gives() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rpm");
+        let (mut from_sqlite, _) = read_sqlite_db(&std::fs::read(dir.join("rpmdb.sqlite")).unwrap()).unwrap();
+        let (mut from_berkeley, errors) = read_berkeley_db(&std::fs::read(dir.join("Packages")).unwrap()).unwrap();
+        assert!(errors.is_empty(), "{errors:?}");
+        from_sqlite.sort_by(|a, b| a.name.cmp(&b.name));
+        from_berkeley.sort_by(|a, b| a.name.cmp(&b.name));
+        assert_eq!(from_berkeley.len(), 3);
+        assert_eq!(from_berkeley, from_sqlite);
+        assert!(matches!(read_berkeley_db(b"not a database"), Err(RpmError::Berkeley(_))));
     }
 
     #[test]
