@@ -5,7 +5,6 @@
 //! in the right severity band in the common cases, not to the decimal.
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// A severity band, as CVSS names them; `Unknown` when the record gives nothing usable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -58,7 +57,7 @@ impl Level {
 pub fn base_score(vector: &str) -> Option<f64> {
     let mut parts = vector.trim().split('/');
     let version = parts.next()?.strip_prefix("CVSS:")?;
-    let metrics: HashMap<&str, &str> = parts.filter_map(|p| p.split_once(':')).collect();
+    let metrics = Metrics(parts.filter_map(|p| p.split_once(':')).collect());
     match version {
         "3.0" | "3.1" => v3_score(&metrics),
         "4.0" => v4_approximate_score(&metrics),
@@ -66,7 +65,17 @@ pub fn base_score(vector: &str) -> Option<f64> {
     }
 }
 
-fn v3_score(m: &HashMap<&str, &str>) -> Option<f64> {
+/// A vector's metrics by name: a dozen pairs, where a scan is cheaper than building a hash map.
+/// A metric given twice counts with its last value.
+struct Metrics<'a>(Vec<(&'a str, &'a str)>);
+
+impl<'a> Metrics<'a> {
+    fn get(&self, key: &str) -> Option<&&'a str> {
+        self.0.iter().rev().find(|(name, _)| *name == key).map(|(_, value)| value)
+    }
+}
+
+fn v3_score(m: &Metrics<'_>) -> Option<f64> {
     let scope_changed = match *m.get("S")? {
         "U" => false,
         "C" => true,
@@ -111,7 +120,7 @@ fn roundup(value: f64) -> f64 {
     }
 }
 
-fn v4_approximate_score(m: &HashMap<&str, &str>) -> Option<f64> {
+fn v4_approximate_score(m: &Metrics<'_>) -> Option<f64> {
     let av = match *m.get("AV")? { "N" => 0.85, "A" => 0.62, "L" => 0.55, "P" => 0.2, _ => return None };
     let ac = match *m.get("AC")? { "L" => 0.77, "H" => 0.44, _ => return None };
     let at = match *m.get("AT")? { "N" => 1.0, "P" => 0.57, _ => return None };

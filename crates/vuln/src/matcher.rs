@@ -223,18 +223,6 @@ fn range_contains(range: &Range, scheme: Scheme, version: &str) -> Option<bool> 
         Fixed,
         LastAffected,
     }
-    let mut events: Vec<(Kind, &str)> = Vec::new();
-    for event in &range.events {
-        if let Some(v) = &event.introduced {
-            events.push((Kind::Introduced, v));
-        }
-        if let Some(v) = &event.fixed {
-            events.push((Kind::Fixed, v));
-        }
-        if let Some(v) = &event.last_affected {
-            events.push((Kind::LastAffected, v));
-        }
-    }
     // "0" is OSV's "since the beginning", below every version.
     let compare = |a: &str, b: &str| -> Option<Ordering> {
         match (a == "0", b == "0") {
@@ -244,13 +232,19 @@ fn range_contains(range: &Range, scheme: Scheme, version: &str) -> Option<bool> 
             (false, false) => scheme.compare(a, b),
         }
     };
-    for (_, v) in &events {
-        compare(v, version)?;
+    // Each event with where the installed version stands against it, compared once (versions
+    // are parsed on every comparison, so comparisons are the cost of matching).
+    let mut events: Vec<(Kind, &str, Ordering)> = Vec::with_capacity(range.events.len());
+    for event in &range.events {
+        for (kind, value) in [(Kind::Introduced, &event.introduced), (Kind::Fixed, &event.fixed), (Kind::LastAffected, &event.last_affected)] {
+            if let Some(value) = value {
+                events.push((kind, value, compare(version, value)?));
+            }
+        }
     }
     events.sort_by(|a, b| compare(a.1, b.1).unwrap_or(Ordering::Equal));
     let mut affected = false;
-    for (kind, event_version) in events {
-        let order = compare(version, event_version)?;
+    for (kind, _, order) in events {
         match kind {
             Kind::Introduced if order != Ordering::Less => affected = true,
             Kind::Fixed if order != Ordering::Less => affected = false,
