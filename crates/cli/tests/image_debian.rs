@@ -170,3 +170,90 @@ fn audit_reads_the_images_its_containers_use() {
 
     docker(&["rm", "-f", name]);
 }
+
+/// A proxy in front of the daemon that passes everything through, except that it stops relaying
+/// an image export's answer after its first MiB and holds the connection open: an engine that
+/// hangs in the middle of a `docker save` stream.
+fn stalling_proxy(upstream: &str, listen: &std::path::Path) {
+    use std::io::{Read, Write};
+    use std::os::unix::net::{UnixListener, UnixStream};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let listener = UnixListener::bind(listen).unwrap();
+    let upstream = upstream.trim_start_matches("unix://").to_string();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(client) = client else { return };
+            let Ok(server) = UnixStream::connect(&upstream) else { return };
+            let exporting = Arc::new(AtomicBool::new(false));
+            let (mut client_read, mut server_write) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            let seen = exporting.clone();
+            std::thread::spawn(move || {
+                let mut buffer = [0u8; 8192];
+                while let Ok(n) = client_read.read(&mut buffer) {
+                    if n == 0 {
+                        break;
+                    }
+                    let text = String::from_utf8_lossy(&buffer[..n]);
+                    if text.starts_with("GET ") && text.lines().next().is_some_and(|line| line.contains("/get ")) {
+                        seen.store(true, Ordering::SeqCst);
+                    }
+                    if server_write.write_all(&buffer[..n]).is_err() {
+                        break;
+                    }
+                }
+            });
+            let (mut server_read, mut client_write) = (server, client);
+            std::thread::spawn(move || {
+                let mut buffer = [0u8; 65536];
+                let mut relayed = 0usize;
+                while let Ok(n) = server_read.read(&mut buffer) {
+                    if n == 0 {
+                        break;
+                    }
+                    if exporting.load(Ordering::SeqCst) && relayed > 1 << 20 {
+                        // Hang: keep both ends open, send nothing more.
+                        std::thread::sleep(std::time::Duration::from_secs(3600));
+                    }
+                    relayed += n;
+                    if client_write.write_all(&buffer[..n]).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+}
+
+#[test]
+fn an_engine_that_hangs_mid_export_costs_at_most_the_image_timeout() {
+    let (Some(host), Some(app)) = (env("RAMPART_TEST_DOCKER_HOST"), env("RAMPART_TEST_DEBIAN_APP_IMAGE")) else { return };
+    let name = "rampart-image-debian-stall";
+    let _ = std::process::Command::new("docker").args(["-H", &host, "rm", "-f", name]).output();
+    let created = std::process::Command::new("docker").args(["-H", &host, "create", "--name", name, &app, "sleep", "60"]).output().unwrap();
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    let dir = tempfile::tempdir().unwrap();
+    let proxy = dir.path().join("stall.sock");
+    stalling_proxy(&host, &proxy);
+
+    let started = std::time::Instant::now();
+    let output = Command::cargo_bin("rampart")
+        .unwrap()
+        .args(["audit", "--format", "json", "--image-timeout", "3", "--host"])
+        .arg(format!("unix://{}", proxy.display()))
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    let _ = std::process::Command::new("docker").args(["-H", &host, "rm", "-f", name]).output();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
+    // Each stalled image costs its 3 s and the 5 s grace at most; two are read at a time.
+    assert!(elapsed < std::time::Duration::from_secs(60), "the audit took {elapsed:?}");
+    let collector = format!("image content image:{app}");
+    let note = report["notices"].as_array().unwrap().iter().find(|n| n["path"] == collector.as_str());
+    let note = note.unwrap_or_else(|| panic!("no notice for {collector}: {:#}", report["notices"]));
+    let message = note["message"].as_str().unwrap();
+    assert!(message.contains("time limit") || message.contains("did not finish"), "{message}");
+    // The rest of the audit went on: the container and the image's config were judged.
+    assert!(findings(&report, "IMG003").iter().any(|f| object(f) == format!("image:{app}")), "{:#}", report["findings"]);
+}
