@@ -33,7 +33,8 @@ pub struct Package {
     /// the Go executable.
     pub found_in: String,
     pub purl: String,
-    /// The licence as the package database states it (rpm's `License`), when it does.
+    /// The licence as the package's record states it (rpm `License`, apk `L:`, npm `license`,
+    /// Python `License-Expression` or a short `License`), when it does.
     pub license: Option<String>,
     /// The purls of the packages this one depends on, found in the same database
     /// ([`Package::database`]: dpkg
@@ -408,7 +409,14 @@ pub(crate) fn parse_python(text: &str, out: &mut Vec<Package>) {
     let header = text.split("\n\n").next().unwrap_or_default();
     let paragraph: Vec<(&str, &str)> = header.lines().filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim(), v.trim())).collect();
     if let (Some(name), Some(version)) = (field(&paragraph, "Name"), field(&paragraph, "Version")) {
-        out.push(new_package("pypi", name, version));
+        let mut package = new_package("pypi", name, version);
+        // PEP 639's SPDX expression, else the free-text `License` when it is one short line
+        // (some projects paste the whole licence text there).
+        package.license = field(&paragraph, "License-Expression")
+            .or_else(|| field(&paragraph, "License").filter(|l| l.len() <= 100))
+            .filter(|l| !l.is_empty() && !l.eq_ignore_ascii_case("UNKNOWN"))
+            .map(str::to_string);
+        out.push(package);
     }
 }
 
@@ -417,10 +425,19 @@ pub(crate) fn parse_npm(text: &str, out: &mut Vec<Package>) {
     struct PackageJson {
         name: Option<String>,
         version: Option<String>,
+        /// An SPDX expression, or the deprecated `{"type": "MIT"}` object.
+        license: Option<serde_json::Value>,
     }
-    if let Ok(PackageJson { name: Some(name), version: Some(version) }) = serde_json::from_str::<PackageJson>(text) {
+    if let Ok(PackageJson { name: Some(name), version: Some(version), license }) = serde_json::from_str::<PackageJson>(text) {
         if !name.is_empty() && !version.is_empty() {
-            out.push(new_package("npm", &name, &version));
+            let mut package = new_package("npm", &name, &version);
+            package.license = match license {
+                Some(serde_json::Value::String(text)) => Some(text),
+                Some(serde_json::Value::Object(object)) => object.get("type").and_then(|t| t.as_str()).map(str::to_string),
+                _ => None,
+            }
+            .filter(|l| !l.is_empty());
+            out.push(package);
         }
     }
 }
@@ -521,13 +538,19 @@ mod tests {
         assert_eq!(apk[1].source.as_deref(), Some("busybox"));
         assert_eq!(purl(&apk[0], Some("alpine-3.19.1")), "pkg:apk/alpine/musl@1.2.4-r2?arch=x86_64&distro=alpine-3.19.1");
         let mut py = Vec::new();
-        parse_python("Metadata-Version: 2.1\nName: Flask_Login\nVersion: 0.6.3\n\nName: not-this\n", &mut py);
+        parse_python("Metadata-Version: 2.1\nName: Flask_Login\nVersion: 0.6.3\nLicense: MIT\n\nName: not-this\n", &mut py);
+        parse_python("Metadata-Version: 2.4\nName: attrs\nVersion: 25.1.0\nLicense: x\nLicense-Expression: MIT\n", &mut py);
+        parse_python("Metadata-Version: 1.0\nName: old\nVersion: 1\nLicense: UNKNOWN\n", &mut py);
         assert_eq!(purl(&py[0], None), "pkg:pypi/flask-login@0.6.3");
+        let licenses: Vec<Option<&str>> = py.iter().map(|p| p.license.as_deref()).collect();
+        assert_eq!(licenses, [Some("MIT"), Some("MIT"), None]);
         let mut npm = Vec::new();
-        parse_npm(r#"{"name": "@babel/core", "version": "7.24.0"}"#, &mut npm);
+        parse_npm(r#"{"name": "@babel/core", "version": "7.24.0", "license": "MIT"}"#, &mut npm);
+        parse_npm(r#"{"name": "old", "version": "1.0.0", "license": {"type": "BSD-3-Clause", "url": "x"}}"#, &mut npm);
         parse_npm(r#"{"name": "broken""#, &mut npm);
-        assert_eq!(npm.len(), 1);
+        assert_eq!(npm.len(), 2);
         assert_eq!(purl(&npm[0], None), "pkg:npm/%40babel/core@7.24.0");
+        assert_eq!((npm[0].license.as_deref(), npm[1].license.as_deref()), (Some("MIT"), Some("BSD-3-Clause")));
     }
 
     #[test]
