@@ -311,3 +311,59 @@ fn answer_scanning_item(report: &mut Report, scans: &[VulnerabilityScan]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rampart_model::{ChecklistAnswer, VulnerabilityScanStatus};
+
+    fn report_with_item_4(status: ChecklistStatus) -> Report {
+        let mut report = Report::new(Vec::new(), Vec::new(), Vec::new(), 0, 0);
+        report.checklist = vec![ChecklistAnswer {
+            item: CHECKLIST_ITEM,
+            title: "Images are regularly scanned for vulnerabilities".into(),
+            status,
+            evidence: vec!["no vulnerability scanner evidence is collected yet".into()],
+            findings: Vec::new(),
+        }];
+        report
+    }
+
+    fn scan(status: VulnerabilityScanStatus, stale: bool, vulnerabilities: usize) -> VulnerabilityScan {
+        VulnerabilityScan {
+            image: "image:app:1".into(),
+            status,
+            database: (status == VulnerabilityScanStatus::Scanned)
+                .then(|| AdvisoryDatabase { path: "db".into(), updated_at: Some(1), age_days: Some(if stale { 9 } else { 1 }), stale }),
+            message: (status != VulnerabilityScanStatus::Scanned).then(|| "no advisory database at db".into()),
+            vulnerabilities,
+            ..VulnerabilityScan::default()
+        }
+    }
+
+    #[test]
+    fn item_4_passes_only_on_fresh_clean_scans_of_every_image() {
+        let cases = [
+            (vec![scan(VulnerabilityScanStatus::Scanned, false, 0)], ChecklistStatus::Unknown, ChecklistStatus::Pass),
+            (vec![scan(VulnerabilityScanStatus::Scanned, true, 0)], ChecklistStatus::Unknown, ChecklistStatus::Unknown),
+            (vec![scan(VulnerabilityScanStatus::NoDatabase, false, 0)], ChecklistStatus::Unknown, ChecklistStatus::Unknown),
+            (
+                vec![scan(VulnerabilityScanStatus::Scanned, false, 0), scan(VulnerabilityScanStatus::Failed, false, 0)],
+                ChecklistStatus::Unknown,
+                ChecklistStatus::Unknown,
+            ),
+            // Info-only matches leave no finding that fails the item, but are not a clean scan.
+            (vec![scan(VulnerabilityScanStatus::Scanned, false, 2)], ChecklistStatus::Unknown, ChecklistStatus::Unknown),
+            (vec![scan(VulnerabilityScanStatus::Scanned, false, 2)], ChecklistStatus::Fail, ChecklistStatus::Fail),
+        ];
+        for (scans, before, expected) in cases {
+            let mut report = report_with_item_4(before);
+            answer_scanning_item(&mut report, &scans);
+            assert_eq!(report.checklist[0].status, expected, "{scans:?}");
+            assert!(report.checklist[0].evidence.iter().any(|e| e.contains("image(s) scanned for vulnerabilities")));
+        }
+        let mut untouched = report_with_item_4(ChecklistStatus::Unknown);
+        answer_scanning_item(&mut untouched, &[]);
+        assert_eq!(untouched.checklist[0].evidence, ["no vulnerability scanner evidence is collected yet"]);
+    }
+}
