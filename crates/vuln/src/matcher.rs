@@ -123,6 +123,14 @@ pub fn normalize_name(ecosystem_base: &str, name: &str) -> String {
     }
 }
 
+/// Whether the package has a version to judge: a Go main module built from a checkout says
+/// `(devel)` or nothing, which version orders put below every release (so every advisory of
+/// the module would match).
+fn has_version(package: &Package) -> bool {
+    let version = package.advisory_version().trim();
+    !version.is_empty() && version != "(devel)"
+}
+
 /// What a record says about one package.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
@@ -141,7 +149,7 @@ pub fn evaluate(package: &Package, record: &Record) -> Option<Verdict> {
 
 /// [`evaluate`] with the package's advisory name worked out once by the caller.
 fn evaluate_named(package: &Package, name: &str, record: &Record) -> Option<Verdict> {
-    if record.is_withdrawn() {
+    if record.is_withdrawn() || !has_version(package) {
         return None;
     }
     let base = ecosystem_base(&package.ecosystem);

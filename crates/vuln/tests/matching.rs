@@ -120,3 +120,21 @@ fn git_ranges_are_matched_through_their_versions_list_only() {
     assert!(matches!(evaluate(&go("v1.2.0"), &git), Some(Verdict::Affected { .. })));
     assert_eq!(evaluate(&go("v1.2.1"), &git), Some(Verdict::NotAffected));
 }
+
+#[test]
+fn a_go_module_without_a_release_version_is_not_judged() {
+    let advisory = simple("GO-2024-1", "Go", "example.com/app", json!([{"introduced": "0"}, {"fixed": "1.4.0"}]));
+    let module = |version: &str| Package {
+        ecosystem: "Go".into(),
+        name: "example.com/app".into(),
+        source_name: None,
+        version: version.into(),
+        source_version: None,
+        purl: None,
+    };
+    assert_eq!(evaluate(&module("v1.3.0"), &advisory), Some(Verdict::Affected { fixed: Some("1.4.0".into()) }));
+    assert_eq!(evaluate(&module("v1.4.0"), &advisory), Some(Verdict::NotAffected));
+    // Built from a checkout: no version to compare, so no verdict (not "affected by everything").
+    assert_eq!(evaluate(&module("(devel)"), &advisory), None);
+    assert_eq!(evaluate(&module(""), &advisory), None);
+}
