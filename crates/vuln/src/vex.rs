@@ -400,7 +400,8 @@ fn is_date(text: &str) -> bool {
 
 #[derive(Deserialize)]
 struct OpenVexDocument {
-    #[serde(default)]
+    // Required: another JSON document (a CycloneDX VEX, a report) must not pass as a VEX with
+    // no statements.
     statements: Vec<VexStatement>,
 }
 
@@ -570,6 +571,8 @@ mod tests {
         let bad_status = vex.add_openvex(r#"{"statements": [{"vulnerability": "CVE-1", "status": "maybe"}]}"#, "v.json");
         assert!(bad_status.unwrap_err().to_string().contains("unknown status `maybe`"));
         assert!(vex.add_openvex("{", "v.json").is_err());
+        let not_openvex = vex.add_openvex(r#"{"bomFormat": "CycloneDX", "vulnerabilities": []}"#, "bom.json");
+        assert!(not_openvex.unwrap_err().to_string().contains("missing field `statements`"));
     }
 
     #[test]
