@@ -56,7 +56,8 @@ pub struct AuditArgs {
     /// OS); judge images by their config and history only.
     #[arg(long)]
     no_image_content: bool,
-    /// Seconds to spend reading one image's export before giving up on it (a note says so).
+    /// Seconds to spend reading one image's export before giving up on it (a note says so);
+    /// an export that sends nothing for half that time (at most 60 s) is given up sooner.
     #[arg(long, value_name = "SECONDS", default_value = "300", value_parser = parse_seconds)]
     image_timeout: Duration,
     /// Largest image export (the `docker save` stream) to read [default: 16GiB].
@@ -238,6 +239,21 @@ pub fn audit_snapshot<'r>(snapshot: &Snapshot, rules: impl Iterator<Item = &'r r
     report
 }
 
+/// The longest an image export may send nothing before it is given up (at most half of
+/// `--image-timeout`).
+const MAX_IDLE: Duration = Duration::from_secs(60);
+
+/// One image being read.
+struct Running {
+    object: String,
+    /// The deadline plus a grace period: past it the read is abandoned.
+    give_up_at: Instant,
+    /// Bytes of the export read so far (updated by the reader).
+    bytes: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    seen: u64,
+    last_change: Instant,
+}
+
 /// Default for `--max-image-size`: the export of one image.
 const DEFAULT_MAX_IMAGE_BYTES: u64 = 16 << 30;
 
@@ -272,19 +288,22 @@ fn read_image_contents(
     progress.expect(jobs.len());
     let limits = rampart_image::Limits::default();
     let (sender, receiver) = std::sync::mpsc::channel();
-    // index -> (object, when it must have answered)
-    let mut running: HashMap<usize, (String, Instant)> = HashMap::new();
+    let mut running: HashMap<usize, Running> = HashMap::new();
     // Past the reader's own deadline, a stalled stream gets this long to fail on its own before
     // it is given up (its thread is left behind, blocked on the engine, and ends with rampart).
     let grace = Duration::from_secs(5);
+    // An export that sends nothing for this long is given up before its deadline: a daemon
+    // that hangs should not cost the whole --image-timeout.
+    let idle_limit = (budget.timeout / 2).min(MAX_IDLE);
     loop {
         while running.len() < IMAGE_READERS {
             let Some((index, object)) = jobs.pop_front() else { break };
-            let deadline = Instant::now() + budget.timeout;
-            let read_budget = ReadBudget { max_bytes: Some(budget.max_bytes), deadline: Some(deadline) };
+            let started = Instant::now();
+            let read_budget = ReadBudget { max_bytes: Some(budget.max_bytes), deadline: Some(started + budget.timeout), ..ReadBudget::default() };
             let (endpoint, limits, sender, id, name) = (endpoint.clone(), limits.clone(), sender.clone(), snapshot.images[index].id.clone(), object.clone());
             let tracker = progress.start(object.strip_prefix("image:").unwrap_or(&object), None);
-            running.insert(index, (object, deadline + grace));
+            let bytes = std::sync::Arc::clone(&read_budget.bytes_read);
+            running.insert(index, Running { object, give_up_at: started + budget.timeout + grace, bytes, seen: 0, last_change: started });
             std::thread::spawn(move || {
                 let result = export_and_read(&endpoint, &id, &limits, &read_budget, tracker).map(|(image, collector)| analyse(&image, &collector, &name));
                 // The receiver is gone only when the audit stopped waiting for this image.
@@ -294,11 +313,10 @@ fn read_image_contents(
         if running.is_empty() {
             break;
         }
-        let now = Instant::now();
-        let next_deadline = running.values().map(|(_, deadline)| *deadline).min().unwrap_or(now);
-        match receiver.recv_timeout(next_deadline.saturating_duration_since(now)) {
+        // Wake at least once a second to look for stalled exports.
+        match receiver.recv_timeout(Duration::from_secs(1)) {
             Ok((index, result)) => {
-                let Some((object, _)) = running.remove(&index) else { continue };
+                let Some(read) = running.remove(&index) else { continue };
                 let image = &mut snapshot.images[index];
                 match result {
                     Ok(mut analysis) => {
@@ -306,16 +324,27 @@ fn read_image_contents(
                         image.base_os = analysis.base_os;
                         image.content = Some(Box::new(analysis.content));
                     }
-                    Err(message) => snapshot.notes.push(CollectorNote { collector: format!("image content {object}"), message }),
+                    Err(message) => snapshot.notes.push(CollectorNote { collector: format!("image content {}", read.object), message }),
                 }
             }
             Err(_) => {
                 let now = Instant::now();
-                let late: Vec<usize> = running.iter().filter(|(_, (_, deadline))| *deadline <= now).map(|(index, _)| *index).collect();
-                for index in late {
-                    if let Some((object, _)) = running.remove(&index) {
-                        let message = format!("the engine's export did not finish within {} s (--image-timeout)", budget.timeout.as_secs_f64());
-                        snapshot.notes.push(CollectorNote { collector: format!("image content {object}"), message });
+                let mut given_up = Vec::new();
+                for (index, read) in running.iter_mut() {
+                    let bytes = read.bytes.load(std::sync::atomic::Ordering::Relaxed);
+                    if bytes != read.seen {
+                        read.seen = bytes;
+                        read.last_change = now;
+                    }
+                    if now >= read.give_up_at {
+                        given_up.push((*index, format!("the engine's export did not finish within {} s (--image-timeout)", budget.timeout.as_secs_f64())));
+                    } else if now.duration_since(read.last_change) >= idle_limit {
+                        given_up.push((*index, format!("the engine sent nothing for {} s after {bytes} bytes of the export; given up", idle_limit.as_secs())));
+                    }
+                }
+                for (index, message) in given_up {
+                    if let Some(read) = running.remove(&index) {
+                        snapshot.notes.push(CollectorNote { collector: format!("image content {}", read.object), message });
                     }
                 }
             }

@@ -170,6 +170,8 @@ fn collector_for(tracker: &Tracker) -> ContentCollector {
 pub(crate) struct ReadBudget {
     pub max_bytes: Option<u64>,
     pub deadline: Option<Instant>,
+    /// Bytes read so far, for a watcher on another thread to see that the stream moves.
+    pub bytes_read: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// Streams image `name` (name, tag or ID) from the engine's export into the image reader,
@@ -211,6 +213,7 @@ impl<R: Read + ?Sized> Read for BoundedReader<'_, R> {
         }
         let n = self.inner.read(buf)?;
         self.read += n as u64;
+        self.budget.bytes_read.store(self.read, std::sync::atomic::Ordering::Relaxed);
         self.tracker.add_bytes(n as u64);
         Ok(n)
     }

@@ -226,7 +226,7 @@ fn stalling_proxy(upstream: &str, listen: &std::path::Path) {
 }
 
 #[test]
-fn an_engine_that_hangs_mid_export_costs_at_most_the_image_timeout() {
+fn an_engine_that_hangs_mid_export_is_given_up_when_it_stops_sending() {
     let (Some(host), Some(app)) = (env("RAMPART_TEST_DOCKER_HOST"), env("RAMPART_TEST_DEBIAN_APP_IMAGE")) else { return };
     let name = "rampart-image-debian-stall";
     let _ = std::process::Command::new("docker").args(["-H", &host, "rm", "-f", name]).output();
@@ -239,7 +239,7 @@ fn an_engine_that_hangs_mid_export_costs_at_most_the_image_timeout() {
     let started = std::time::Instant::now();
     let output = Command::cargo_bin("rampart")
         .unwrap()
-        .args(["audit", "--format", "json", "--image-timeout", "3", "--host"])
+        .args(["audit", "--format", "json", "--image-timeout", "40", "--host"])
         .arg(format!("unix://{}", proxy.display()))
         .timeout(std::time::Duration::from_secs(120))
         .output()
@@ -247,13 +247,16 @@ fn an_engine_that_hangs_mid_export_costs_at_most_the_image_timeout() {
     let elapsed = started.elapsed();
     let _ = std::process::Command::new("docker").args(["-H", &host, "rm", "-f", name]).output();
     let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
-    // Each stalled image costs its 3 s and the 5 s grace at most; two are read at a time.
-    assert!(elapsed < std::time::Duration::from_secs(60), "the audit took {elapsed:?}");
     let collector = format!("image content image:{app}");
     let note = report["notices"].as_array().unwrap().iter().find(|n| n["path"] == collector.as_str());
     let note = note.unwrap_or_else(|| panic!("no notice for {collector}: {:#}", report["notices"]));
     let message = note["message"].as_str().unwrap();
-    assert!(message.contains("time limit") || message.contains("did not finish"), "{message}");
+    // Given up after half the image timeout without a byte (20 s), not the whole 40 s. Every
+    // image a container uses stalls behind this proxy; two are read at a time.
+    assert!(message.contains("sent nothing for 20 s"), "{message}");
+    let stalled = report["notices"].as_array().unwrap().iter().filter(|n| n["message"].as_str().unwrap_or_default().contains("sent nothing")).count();
+    let bound = std::time::Duration::from_secs(20 * stalled.div_ceil(2) as u64 + 15);
+    assert!(elapsed < bound, "the audit took {elapsed:?} for {stalled} stalled images");
     // The rest of the audit went on: the container and the image's config were judged.
     assert!(findings(&report, "IMG003").iter().any(|f| object(f) == format!("image:{app}")), "{:#}", report["findings"]);
 }
