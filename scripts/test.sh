@@ -43,4 +43,10 @@ for step in scripts/setup.d/*.sh; do
   . "$step"
 done
 
+# `rampart image` and `rampart audit` read the user's advisory database by default: the tests
+# must not see a developer's real one (those that need a database pass --db).
+XDG_DATA_HOME=$(mktemp -d /tmp/rampart-test-data.XXXXXX)
+export XDG_DATA_HOME
+on_exit "rm -rf '$XDG_DATA_HOME'"
+
 cargo test --workspace --locked "$@"
