@@ -233,11 +233,17 @@ fn read_rpm_db(content: &[u8], size: u64, found_in: &str, read: RpmDbReader, out
 }
 
 /// A Go binary's packages: its main module (or, built outside module mode, its main package's
-/// path, version unknown), the Go standard library it was built with, and every module linked in.
+/// path), the Go standard library it was built with, and every module linked in.
 fn go_packages(info: &gobuildinfo::BuildInfo, out: &mut Vec<Package>) {
+    // Without a module version (built outside module mode, or `(devel)` without VCS data),
+    // the version the build stamped with the linker, as syft does.
+    let stamped = info.ldflags_version.as_deref().unwrap_or_default();
     let main = match (&info.main, &info.path) {
+        (Some(module), _) if module.version.is_empty() || module.version == "(devel)" => {
+            Some(new_package("golang", &module.path, if stamped.is_empty() { &module.version } else { stamped }))
+        }
         (Some(module), _) => Some(new_package("golang", &module.path, &module.version)),
-        (None, Some(path)) => Some(new_package("golang", path, "")),
+        (None, Some(path)) => Some(new_package("golang", path, stamped)),
         (None, None) => None,
     };
     // `go1.22.5 X:boringcrypto` -> `1.22.5`, the version Go's advisories name.

@@ -35,6 +35,10 @@ pub(crate) struct BuildInfo {
     pub main: Option<Module>,
     /// Every other module linked in (`dep` lines, replacements applied).
     pub deps: Vec<Module>,
+    /// A version the build stamped into a variable with the linker (`-ldflags "-X
+    /// github.com/docker/cli/cli/version.Version=28.2.2"`): the only version a binary built
+    /// outside module mode, or from a source tree without VCS data, carries.
+    pub ldflags_version: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,6 +127,12 @@ pub(crate) fn parse_modinfo(text: &str, info: &mut BuildInfo) {
                 continue;
             }
             ["dep", path, version, ..] => info.deps.push(Module { path: path.to_string(), version: version.to_string() }),
+            ["build", setting] => {
+                if let Some(flags) = setting.strip_prefix("-ldflags=") {
+                    info.ldflags_version = version_from_ldflags(flags);
+                }
+            }
+            ["ldflags-version", version] => info.ldflags_version = Some(version.to_string()),
             // A replacement: the code built is the replacement module's. A local directory
             // (no version) names nothing an advisory could, so the original stays.
             ["=>", path, version, ..] if !version.is_empty() => {
@@ -136,6 +146,27 @@ pub(crate) fn parse_modinfo(text: &str, info: &mut BuildInfo) {
         }
         last_was_main = false;
     }
+}
+
+/// The value of the first `-X importpath.name=value` whose variable is a version
+/// (`Version`, `version`, `gitVersion`, `GitVersion`) and whose value looks like one (a digit,
+/// or `v` and a digit, first). The flags are as `go version -m` shows them: Go-quoted, so
+/// inner quotes are `\"`.
+fn version_from_ldflags(flags: &str) -> Option<String> {
+    let unquoted = flags.replace("\\\"", "\"").replace("\\t", " ");
+    let mut words = unquoted.split(|c: char| c.is_whitespace() || c == '"' || c == '\'').filter(|w| !w.is_empty());
+    while let Some(word) = words.next() {
+        if word != "-X" {
+            continue;
+        }
+        let Some((name, value)) = words.next().and_then(|assignment| assignment.split_once('=')) else { continue };
+        let variable = name.rsplit('.').next().unwrap_or(name);
+        let digits = value.strip_prefix('v').unwrap_or(value);
+        if matches!(variable, "Version" | "version" | "gitVersion" | "GitVersion") && digits.starts_with(|c: char| c.is_ascii_digit()) {
+            return Some(value.to_string());
+        }
+    }
+    None
 }
 
 /// A uvarint length, then that many bytes; and how many bytes the two took.
@@ -267,6 +298,9 @@ pub(crate) fn to_record(found: &Found) -> Vec<u8> {
             }
             for dep in &info.deps {
                 out.push_str(&format!("dep\t{}\t{}\n", dep.path, dep.version));
+            }
+            if let Some(version) = &info.ldflags_version {
+                out.push_str(&format!("ldflags-version\t{version}\n"));
             }
             out.into_bytes()
         }
@@ -444,6 +478,24 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The ldflags of Debian's dockerd and Docker's static docker CLI, as their build
+    /// information records them.
+    #[test]
+    fn versions_stamped_with_the_linker() {
+        let dockerd = r#"-ldflags=" \t\t-w \t-X \"github.com/docker/docker/dockerversion.Version=20.10.24+dfsg1\" \t-X \"github.com/docker/docker/dockerversion.GitCommit=5d6db84\" \t-X \"github.com/docker/docker/dockerversion.BuildTime=2026-05-07T21:09:36.000000000+00:00\" ""#;
+        let mut info = BuildInfo::default();
+        parse_modinfo(&format!("path\tgithub.com/docker/docker/cmd/dockerd\nbuild\t{dockerd}\nbuild\tCGO_ENABLED=1\n"), &mut info);
+        assert_eq!(info.ldflags_version.as_deref(), Some("20.10.24+dfsg1"));
+        let cli = r#"-ldflags=" -X \"github.com/docker/cli/cli/version.GitCommit=e6534b4\" -X \"github.com/docker/cli/cli/version.Version=28.2.2\" -extldflags -static""#;
+        assert_eq!(version_from_ldflags(cli.strip_prefix("-ldflags=").unwrap()).as_deref(), Some("28.2.2"));
+        assert_eq!(version_from_ldflags("-X main.version=v1.4.0 -s -w").as_deref(), Some("v1.4.0"));
+        // Not a version variable, not a version value, a dangling -X.
+        assert_eq!(version_from_ldflags("-X main.commit=1234 -X main.version=dev -X"), None);
+        // Kept through the record the walk stores.
+        let found = Found::BuildInfo(info);
+        assert_eq!(from_record(&to_record(&found)), Some(found));
     }
 
     #[test]
