@@ -22,7 +22,7 @@ fn env_path(name: &str) -> Option<PathBuf> {
     }
 }
 
-fn read(path: &PathBuf) -> (Image, ContentCollector) {
+fn read(path: &std::path::Path) -> (Image, ContentCollector) {
     let mut collector = ContentCollector::default();
     let image = open(path, &Limits::default(), &mut collector).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     (image, collector)
