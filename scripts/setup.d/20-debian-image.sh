@@ -62,9 +62,10 @@ build_debian_test_images() {
   if [ ! -s "$tarball" ]; then
     apt_install debootstrap || return 1
     local mirror
-    mirror=$(debian_mirror_from_apt_sources | head -n 1)
+    # RAMPART_DEBIAN_MIRROR overrides, for machines whose apt sources are not Debian bookworm.
+    mirror=${RAMPART_DEBIAN_MIRROR:-$(debian_mirror_from_apt_sources | head -n 1)}
     if [ -z "$mirror" ]; then
-      echo "scripts/setup.d/20-debian-image.sh: no Debian bookworm mirror in /etc/apt/sources.list*" >&2
+      echo "scripts/setup.d/20-debian-image.sh: no Debian bookworm mirror in /etc/apt/sources.list* (set RAMPART_DEBIAN_MIRROR)" >&2
       return 1
     fi
     echo "scripts/setup.d/20-debian-image.sh: debootstrap --variant=minbase bookworm (cached in $tarball afterwards)" >&2
