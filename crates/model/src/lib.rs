@@ -25,8 +25,8 @@ pub use attack_path::{find_attack_paths, AttackPath};
 pub use risk::{assess, container_factors, dangerous_capabilities, host_takeover_mounts, is_docker_socket, ports_on_every_interface, Risk, RiskFactor, DANGEROUS_CAPABILITIES, MAX_RISK};
 pub use report::{ImageSummary, InputError, Notice, Report, Summary, Tool, SCHEMA_VERSION};
 pub use snapshot::{
-    CollectorNote, ContainerFacts, DaemonConfig, DaemonFacts, EngineEndpoint, HostFacts, HostFile, ImageFacts, NetworkFacts, Setting, Snapshot,
-    SocketFacts, VolumeFacts, SNAPSHOT_VERSION,
+    AuditedFile, CollectorNote, ContainerFacts, DaemonConfig, DaemonFacts, EngineEndpoint, HostFacts, HostFile, ImageFacts, NetworkFacts,
+    PluginFacts, ServiceFacts, ServicePort, Setting, Snapshot, SocketFacts, SwarmFacts, VolumeFacts, SNAPSHOT_VERSION,
 };
 pub use rule::{Category, RuleDocs, RuleMeta, Severity, Target};
 pub use vulnerability::{AdvisoryDatabase, PackageVulnerability, SuppressedVulnerability, VulnerabilityScan, VulnerabilityScanStatus};

@@ -29,8 +29,67 @@ pub struct Snapshot {
     pub networks: Vec<NetworkFacts>,
     pub volumes: Vec<VolumeFacts>,
     pub host: HostFacts,
+    /// `/plugins`: managed plugins and what they may do (`None`: not collected; see the notes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plugins: Option<Vec<PluginFacts>>,
+    /// Swarm settings, services, secrets and configs; only collected on a swarm manager.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub swarm: Option<SwarmFacts>,
     /// What could not be collected, and why.
     pub notes: Vec<CollectorNote>,
+}
+
+/// A managed plugin (`docker plugin ls`) and the privileges it was granted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PluginFacts {
+    pub name: String,
+    pub enabled: bool,
+    /// Config.Interface.Types: `docker.authz/1.0`, `docker.volumedriver/1.0`, ...
+    pub types: Vec<String>,
+    /// What the plugin may do on the host, in words: `host network`, `host PID namespace`,
+    /// `all devices`, `capability CAP_SYS_ADMIN`, `mount /`, ...
+    pub privileges: Vec<String>,
+}
+
+/// A swarm as its manager sees it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SwarmFacts {
+    /// Spec.EncryptionConfig.AutoLockManagers (`None`: /swarm could not be read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub autolock: Option<bool>,
+    /// /info Swarm.Managers and Swarm.Nodes.
+    pub managers: u64,
+    pub nodes: u64,
+    pub services: Vec<ServiceFacts>,
+    /// Names of the swarm's secrets and configs (never their values: the API does not give them).
+    pub secrets: Vec<String>,
+    pub configs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ServiceFacts {
+    pub id: String,
+    pub name: String,
+    pub image: String,
+    /// Spec.TaskTemplate.ContainerSpec.Env, `NAME=value`.
+    pub env: Vec<String>,
+    /// Names of the swarm secrets the service mounts.
+    pub secrets: Vec<String>,
+    pub ports: Vec<ServicePort>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ServicePort {
+    pub target: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<u16>,
+    pub protocol: String,
+    /// `ingress` (every node, every interface, through the routing mesh) or `host`.
+    pub mode: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,6 +180,8 @@ pub struct DaemonConfig {
     pub no_new_privileges: Setting<bool>,
     pub insecure_registries: Setting<Vec<String>>,
     pub experimental: Setting<bool>,
+    /// `--log-level` / daemon.json `log-level` (`debug`, `info`, `warn`, `error`, `fatal`).
+    pub log_level: Setting<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -215,6 +276,26 @@ pub struct HostFacts {
     /// Runtime monitors seen running (falco, tetragon, tracee, sysdig); `None`: could not look.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime_monitors: Option<Vec<String>>,
+    /// The TCP addresses the dockerd process listens on, from its open sockets in /proc
+    /// (`0.0.0.0:2375`, `[::]:2376`): seen even when socket activation or an environment file
+    /// hides them from the command line. `None`: not read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dockerd_tcp_listeners: Option<Vec<String>>,
+    /// The Docker files of CIS 1.1.3-1.1.18 present on the host and whether the audit rules in
+    /// /etc/audit watch them. `None`: auditd is not installed or its rules could not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub docker_file_audit: Option<Vec<AuditedFile>>,
+}
+
+/// A Docker file the CIS benchmark wants audited by auditd.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuditedFile {
+    pub path: String,
+    /// The CIS Docker Benchmark recommendation (`1.1.3`, ...).
+    pub cis: String,
+    /// True when a `-w` rule (or `-F path=`/`dir=`) covers the path or a directory above it.
+    pub watched: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
