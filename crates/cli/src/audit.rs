@@ -23,8 +23,10 @@ use std::time::{Duration, Instant};
 
 #[derive(clap::Args)]
 pub struct AuditArgs {
-    /// The engine to audit: unix:///path, tcp://host:port [default: like the Docker CLI:
-    /// DOCKER_CONTEXT, DOCKER_HOST, the current context, /var/run/docker.sock].
+    /// The engine to audit: unix:///path, tcp://host:port, ssh://[user@]host[:port] (runs
+    /// `docker system dial-stdio` there with the system ssh; extra ssh options in
+    /// RAMPART_SSH_OPTS) [default: like the Docker CLI: DOCKER_CONTEXT, DOCKER_HOST, the current
+    /// context, /var/run/docker.sock].
     #[arg(long, short = 'H', value_name = "HOST", conflicts_with = "snapshot")]
     host: Option<String>,
     /// Audit a snapshot saved with --save-snapshot instead of a live engine.

@@ -196,3 +196,78 @@ fn a_container_removed_between_list_and_inspect_is_skipped_with_a_notice() {
     let notices = report["notices"].to_string();
     assert!(notices.contains("aaaaaaaaaaaa") && notices.contains("removed while the audit ran"), "{notices}");
 }
+
+/// Runs `openssl` with `args` in `dir`; panics with its output when it fails.
+fn openssl(dir: &Path, args: &[&str]) {
+    let output = std::process::Command::new("openssl")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("this test needs the openssl command (Debian: openssl): {e}"));
+    assert!(output.status.success(), "openssl {}: {}", args.join(" "), String::from_utf8_lossy(&output.stderr));
+}
+
+/// A certificate authority `name`.pem/.key and a certificate `leaf` it signed for 127.0.0.1.
+fn certificate_authority_and_leaf(dir: &Path, name: &str, leaf: &str) {
+    openssl(dir, &["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", &format!("/CN={name}"),
+        "-keyout", &format!("{name}.key"), "-out", &format!("{name}.pem")]);
+    openssl(dir, &["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", &format!("{leaf}.key"),
+        "-out", &format!("{leaf}.csr")]);
+    std::fs::write(dir.join(format!("{leaf}.ext")), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n").unwrap();
+    openssl(dir, &["x509", "-req", "-in", &format!("{leaf}.csr"), "-CA", &format!("{name}.pem"), "-CAkey", &format!("{name}.key"),
+        "-CAcreateserial", "-days", "2", "-extfile", &format!("{leaf}.ext"), "-out", &format!("{leaf}.pem")]);
+}
+
+/// Kills the TLS server when the test ends, whatever happens.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_tls_engine_whose_certificate_another_ca_signed_is_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    // The server's certificate comes from one CA; the client trusts only another one.
+    certificate_authority_and_leaf(dir.path(), "server-ca", "server");
+    let client_dir = dir.path().join("client");
+    std::fs::create_dir(&client_dir).unwrap();
+    certificate_authority_and_leaf(&client_dir, "ca", "cert");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let server = std::process::Command::new("openssl")
+        .current_dir(dir.path())
+        .args(["s_server", "-quiet", "-accept", &format!("127.0.0.1:{port}"), "-cert", "server.pem", "-key", "server.key", "-www"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("openssl s_server");
+    let _server = KillOnDrop(server);
+    let ready = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(ready.elapsed() < Duration::from_secs(20), "openssl s_server did not listen on {port}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    let started = Instant::now();
+    let output = Command::cargo_bin("rampart")
+        .unwrap()
+        .current_dir(dir.path())
+        .env_remove("DOCKER_HOST")
+        .env_remove("DOCKER_CONTEXT")
+        .env("DOCKER_TLS_VERIFY", "1")
+        .env("DOCKER_CERT_PATH", &client_dir)
+        .args(["audit", "--host", &format!("tcp://127.0.0.1:{port}"), "--timeout", "5"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&format!("tcp://127.0.0.1:{port}")), "{stderr}");
+    let lower = stderr.to_ascii_lowercase();
+    assert!(lower.contains("certificate") && (lower.contains("unknown") || lower.contains("issuer")), "names the certificate problem: {stderr}");
+    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
+}

@@ -4,14 +4,17 @@ use crate::connect::{self, choose_api_version, parse_api_version, Endpoint};
 use crate::{convert, daemon_config, host, EngineError};
 use bollard::query_parameters::{ListContainersOptions, ListImagesOptions, ListNetworksOptions, ListVolumesOptions};
 use rampart_model::{
-    CollectorNote, ContainerFacts, DaemonFacts, EngineEndpoint, ImageFacts, NetworkFacts, Snapshot, VolumeFacts,
-    SNAPSHOT_VERSION,
+    CollectorNote, ContainerFacts, DaemonFacts, EngineEndpoint, ImageFacts, NetworkFacts, PluginFacts, ServiceFacts, ServicePort,
+    Snapshot, SwarmFacts, VolumeFacts, SNAPSHOT_VERSION,
 };
 use serde_json::Value;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
+
+/// Requests in flight at once over an ssh tunnel (each image job makes two).
+const SSH_CONCURRENCY: usize = 3;
 
 #[derive(Debug, Clone)]
 pub struct CollectOptions {
@@ -94,10 +97,12 @@ fn to_value<T: serde::Serialize>(value: &T) -> Value {
 async fn collect_async(options: &CollectOptions) -> Result<Snapshot, EngineError> {
     let endpoint = &options.endpoint;
     let caller = Caller { host: endpoint.host.clone(), timeout: options.timeout };
-    let docker = connect::open(endpoint, options.timeout)?;
+    // The tunnel (ssh:// engines) lives as long as this function: every request goes through it.
+    let (docker, tunnel) = connect::open(endpoint, options.timeout)?;
 
     // Unversioned on purpose: /version is how the version is learnt.
-    let version = caller.call("/version", docker.version()).await?;
+    let version =
+        caller.call("/version", docker.version()).await.map_err(|e| connect::explain(e, tunnel.as_ref()))?;
     let server_api = version.api_version.as_deref().and_then(parse_api_version).ok_or_else(|| EngineError::Api {
         host: endpoint.host.clone(),
         message: format!("/version has no usable ApiVersion ({:?}): is this a Docker daemon?", version.api_version),
@@ -137,7 +142,27 @@ async fn collect_async(options: &CollectOptions) -> Result<Snapshot, EngineError
     };
     snapshot.daemon = Some(daemon_facts(&to_value(&version), info.as_ref()));
 
-    let limit = Arc::new(Semaphore::new(options.concurrency.max(1)));
+    // Plugins on every engine; swarm objects only where they can be read: on a manager.
+    let swarm_manager = snapshot.daemon.as_ref().is_some_and(|d| d.swarm_manager);
+    let (plugins, swarm) = tokio::join!(caller.call("/plugins", docker.list_plugins(None)), async {
+        if swarm_manager {
+            Some(collect_swarm(&docker, &caller, info.as_ref()).await)
+        } else {
+            None
+        }
+    });
+    match plugins {
+        Ok(list) => snapshot.plugins = Some(list.iter().map(|p| plugin_facts(&to_value(p))).collect()),
+        Err(e) => notes.push(note("plugins", e.to_string())),
+    }
+    if let Some((swarm, swarm_notes)) = swarm {
+        snapshot.swarm = Some(swarm);
+        notes.extend(swarm_notes);
+    }
+
+    // Over ssh every connection is an ssh login: stay well under sshd's MaxStartups (10).
+    let concurrency = if tunnel.is_some() { options.concurrency.min(SSH_CONCURRENCY) } else { options.concurrency };
+    let limit = Arc::new(Semaphore::new(concurrency.max(1)));
 
     // Every container, inspected concurrently; one removed since the list is skipped with a note.
     let mut inspects = tokio::task::JoinSet::new();
@@ -309,6 +334,135 @@ fn daemon_facts(version: &Value, info: Option<&Value>) -> DaemonFacts {
         containerd_commit: info.map(|i| text(i, "/ContainerdCommit/ID")).filter(|s| !s.is_empty()),
         swarm_state: info_text("/Swarm/LocalNodeState"),
         swarm_manager: info.and_then(|i| i.pointer("/Swarm/ControlAvailable")).and_then(Value::as_bool).unwrap_or(false),
+    }
+}
+
+/// A plugin's name, interfaces and the host privileges its config asks for (and the operator
+/// granted when installing it).
+fn plugin_facts(plugin: &Value) -> PluginFacts {
+    let config = plugin.get("Config").cloned().unwrap_or(Value::Null);
+    let types = config
+        .pointer("/Interface/Types")
+        .and_then(Value::as_array)
+        .map(|types| {
+            types
+                .iter()
+                .map(|t| match t.as_str() {
+                    Some(text) => text.to_string(),
+                    None => format!("{}.{}/{}", text(t, "/Prefix"), text(t, "/Capability"), text(t, "/Version")),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut privileges = Vec::new();
+    if text(&config, "/Network/Type") == "host" {
+        privileges.push("host network".to_string());
+    }
+    let flag = |pointer: &str| config.pointer(pointer).and_then(Value::as_bool) == Some(true);
+    if flag("/PidHost") {
+        privileges.push("host PID namespace".into());
+    }
+    if flag("/IpcHost") {
+        privileges.push("host IPC namespace".into());
+    }
+    if flag("/Linux/AllowAllDevices") {
+        privileges.push("all devices".into());
+    }
+    for capability in strings(&config, "/Linux/Capabilities") {
+        privileges.push(format!("capability {capability}"));
+    }
+    for mount in config.get("Mounts").and_then(Value::as_array).into_iter().flatten() {
+        let source = text(mount, "/Source");
+        if !source.is_empty() {
+            privileges.push(format!("mount {source}"));
+        }
+    }
+    for device in config.pointer("/Linux/Devices").and_then(Value::as_array).into_iter().flatten() {
+        let path = text(device, "/Path");
+        if !path.is_empty() {
+            privileges.push(format!("device {path}"));
+        }
+    }
+    PluginFacts {
+        name: text(plugin, "/Name"),
+        enabled: plugin.get("Enabled").and_then(Value::as_bool).unwrap_or(false),
+        types,
+        privileges,
+    }
+}
+
+/// The swarm as a manager sees it: autolock, services (their environment, secrets and published
+/// ports), secret and config names. Parts that fail become notes.
+async fn collect_swarm(docker: &bollard::Docker, caller: &Caller, info: Option<&Value>) -> (SwarmFacts, Vec<CollectorNote>) {
+    let mut notes = Vec::new();
+    let count = |pointer: &str| info.and_then(|i| i.pointer(pointer)).and_then(Value::as_u64).unwrap_or(0);
+    let mut facts = SwarmFacts { managers: count("/Swarm/Managers"), nodes: count("/Swarm/Nodes"), ..SwarmFacts::default() };
+    let (swarm, services, secrets, configs) = tokio::join!(
+        caller.call("/swarm", docker.inspect_swarm()),
+        caller.call("/services", docker.list_services(None)),
+        caller.call("/secrets", docker.list_secrets(None)),
+        caller.call("/configs", docker.list_configs(None)),
+    );
+    match swarm {
+        Ok(swarm) => {
+            let swarm = to_value(&swarm);
+            facts.autolock =
+                Some(swarm.pointer("/Spec/EncryptionConfig/AutoLockManagers").and_then(Value::as_bool).unwrap_or(false));
+        }
+        Err(e) => notes.push(note("swarm", e.to_string())),
+    }
+    match services {
+        Ok(list) => {
+            facts.services = list.iter().map(|s| service_facts(&to_value(s))).collect();
+            facts.services.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        Err(e) => notes.push(note("swarm.services", e.to_string())),
+    }
+    let names = |list: Vec<Value>| {
+        let mut names: Vec<String> = list.iter().map(|item| text(item, "/Spec/Name")).collect();
+        names.sort();
+        names
+    };
+    match secrets {
+        Ok(list) => facts.secrets = names(list.iter().map(to_value).collect()),
+        Err(e) => notes.push(note("swarm.secrets", e.to_string())),
+    }
+    match configs {
+        Ok(list) => facts.configs = names(list.iter().map(to_value).collect()),
+        Err(e) => notes.push(note("swarm.configs", e.to_string())),
+    }
+    (facts, notes)
+}
+
+fn service_facts(service: &Value) -> ServiceFacts {
+    let container = service.pointer("/Spec/TaskTemplate/ContainerSpec").cloned().unwrap_or(Value::Null);
+    let ports = service
+        .pointer("/Spec/EndpointSpec/Ports")
+        .and_then(Value::as_array)
+        .map(|ports| {
+            ports
+                .iter()
+                .map(|p| ServicePort {
+                    target: p.get("TargetPort").and_then(Value::as_u64).and_then(|n| u16::try_from(n).ok()).unwrap_or(0),
+                    published: p.get("PublishedPort").and_then(Value::as_u64).and_then(|n| u16::try_from(n).ok()),
+                    protocol: text(p, "/Protocol"),
+                    // The API's default is ingress.
+                    mode: Some(text(p, "/PublishMode")).filter(|m| !m.is_empty()).unwrap_or_else(|| "ingress".into()),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ServiceFacts {
+        id: text(service, "/ID"),
+        name: text(service, "/Spec/Name"),
+        image: text(&container, "/Image"),
+        env: strings(&container, "/Env"),
+        secrets: container
+            .get("Secrets")
+            .and_then(Value::as_array)
+            .map(|secrets| secrets.iter().map(|s| text(s, "/SecretName")).collect())
+            .unwrap_or_default(),
+        ports,
     }
 }
 

@@ -12,6 +12,7 @@
 //! a prefix), pick the highest version both sides speak, and put `/v<version>` in front of every
 //! request path with a request modifier. The live test checks the paths on the wire.
 
+use crate::ssh::Tunnel;
 use crate::EngineError;
 use bollard::{ClientVersion, Docker};
 use sha2::{Digest, Sha256};
@@ -167,8 +168,9 @@ pub fn choose_api_version(server: (u32, u32), server_min: Option<(u32, u32)>) ->
     Ok(chosen)
 }
 
-/// A bollard client for `endpoint` with `timeout` on every request, not yet versioned.
-pub(crate) fn open(endpoint: &Endpoint, timeout: Duration) -> Result<Docker, EngineError> {
+/// A bollard client for `endpoint` with `timeout` on every request, not yet versioned, and for
+/// `ssh://` the tunnel it speaks through (keep it as long as the client).
+pub(crate) fn open(endpoint: &Endpoint, timeout: Duration) -> Result<(Docker, Option<Tunnel>), EngineError> {
     let seconds = timeout.as_secs().max(1);
     // The version bollard puts in its (discarded) URL prefix; the modifier below does the real work.
     let version = ClientVersion { major_version: 1, minor_version: 41 };
@@ -181,24 +183,35 @@ pub(crate) fn open(endpoint: &Endpoint, timeout: Duration) -> Result<Docker, Eng
                 message: format!("no socket at {path} (is the daemon running?)"),
             });
         }
-        Docker::connect_with_unix(host, seconds, &version).map_err(fail)
+        Ok((Docker::connect_with_unix(host, seconds, &version).map_err(fail)?, None))
     } else if host.starts_with("tcp://") || host.starts_with("http://") || host.starts_with("https://") {
-        match &endpoint.tls {
-            Some(tls) => Docker::connect_with_ssl(host, &tls.key, &tls.cert, &tls.ca, seconds, &version).map_err(fail),
-            None => Docker::connect_with_http(host, seconds, &version).map_err(fail),
-        }
+        let docker = match &endpoint.tls {
+            Some(tls) => Docker::connect_with_ssl(host, &tls.key, &tls.cert, &tls.ca, seconds, &version).map_err(fail)?,
+            None => Docker::connect_with_http(host, seconds, &version).map_err(fail)?,
+        };
+        Ok((docker, None))
     } else if host.starts_with("ssh://") {
-        Err(EngineError::Connect {
-            host: host.to_string(),
-            message: "ssh:// engines are not supported yet; forward the socket instead: \
-                      ssh -NL /tmp/docker.sock:/var/run/docker.sock HOST, then --host unix:///tmp/docker.sock"
-                .into(),
-        })
+        let tunnel = Tunnel::start(host, timeout).map_err(|message| EngineError::Connect { host: host.to_string(), message })?;
+        let docker = Docker::connect_with_unix(&tunnel.unix_url(), seconds, &version).map_err(fail)?;
+        Ok((docker, Some(tunnel)))
     } else {
         Err(EngineError::Connect {
             host: host.to_string(),
             message: "unsupported address: use unix://PATH, tcp://HOST:PORT or ssh://USER@HOST".into(),
         })
+    }
+}
+
+/// `error` with what `ssh` said when the engine is reached through a tunnel: the reason a
+/// connection closed or hung is on ssh's stderr, not in the HTTP error.
+pub(crate) fn explain(error: EngineError, tunnel: Option<&Tunnel>) -> EngineError {
+    let Some(said) = tunnel.and_then(Tunnel::diagnostics) else { return error };
+    match error {
+        EngineError::Connect { host, message } => EngineError::Connect { host, message: format!("{said} ({message})") },
+        EngineError::Timeout { host, seconds } => {
+            EngineError::Connect { host, message: format!("no answer within {seconds} s; {said}") }
+        }
+        other => other,
     }
 }
 

@@ -15,8 +15,14 @@ pub fn daemon_config(info: Option<&Value>, host: &HostFacts, networks: &[Network
         tls_verify: files.boolean("--tlsverify", "tlsverify", false),
         userland_proxy: files.boolean("--userland-proxy", "userland-proxy", true),
         no_new_privileges: files.boolean("--no-new-privileges", "no-new-privileges", false),
+        log_level: files.text(&["-l", "--log-level"], "log-level", "info"),
         ..DaemonConfig::default()
     };
+    add_listeners(&mut config.hosts, host.dockerd_tcp_listeners.as_deref());
+    // `--debug` / `"debug": true` (shown by /info Debug) logs at debug whatever log-level says.
+    if info.and_then(|i| i.get("Debug")).and_then(Value::as_bool) == Some(true) {
+        config.log_level = Setting::known("debug".to_string(), "/info Debug is true");
+    }
     // With neither --tlsverify nor tls hosts, `--tlscacert` etc. alone do not verify clients.
     let no_info = || "/info could not be read".to_string();
     config.icc = match networks.iter().find(|n| n.name == "bridge") {
@@ -44,6 +50,37 @@ pub fn daemon_config(info: Option<&Value>, host: &HostFacts, networks: &[Network
         }
     }
     config
+}
+
+/// Adds the TCP addresses dockerd was seen listening on (its sockets in /proc) that the command
+/// line and daemon.json do not name: systemd socket activation (`-H fd://`) and `-H` from an
+/// environment file hide them.
+fn add_listeners(hosts: &mut Setting<Vec<String>>, listeners: Option<&[String]>) {
+    let Some(listeners) = listeners.filter(|l| !l.is_empty()) else { return };
+    let port_of = |address: &str| address.rsplit(':').next().map(str::to_string);
+    let named_ports: Vec<Option<String>> = hosts
+        .value
+        .iter()
+        .flatten()
+        .filter_map(|h| h.strip_prefix("tcp://"))
+        .map(|a| port_of(a.trim_end_matches('/')))
+        .collect();
+    let unnamed: Vec<String> = listeners
+        .iter()
+        .filter(|address| !named_ports.contains(&port_of(address)))
+        .map(|address| format!("tcp://{address}"))
+        .collect();
+    if unnamed.is_empty() {
+        return;
+    }
+    let evidence = format!("{} listening socket(s) of dockerd in /proc: {}", unnamed.len(), unnamed.join(", "));
+    match &mut hosts.value {
+        Some(values) => {
+            values.extend(unnamed);
+            hosts.evidence = format!("{}; {evidence}", hosts.evidence);
+        }
+        None => *hosts = Setting::known(unnamed, evidence),
+    }
 }
 
 fn bool_at(info: &Value, pointer: &str, evidence: &str) -> Setting<bool> {
@@ -117,6 +154,20 @@ impl ConfigSources {
         }
     }
 
+    /// A flag with a value or a daemon.json string key, else the daemon's default.
+    fn text(&self, flags: &[&str], key: &str, default: &str) -> Setting<String> {
+        if let Some(value) = self.argv.as_ref().and_then(|argv| flag_values(argv, flags).pop()) {
+            return Setting::known(value.clone(), format!("dockerd {}={value}", flags[flags.len() - 1]));
+        }
+        if let Some(value) = self.json.as_ref().and_then(|json| json.get(key)).and_then(Value::as_str) {
+            return Setting::known(value.to_string(), format!("daemon.json \"{key}\""));
+        }
+        match &self.why_unknown {
+            Some(why) => Setting::unknown(why.clone()),
+            None => Setting::known(default.to_string(), "not set on the command line or in daemon.json: the default"),
+        }
+    }
+
     fn list(&self, flags: &[&str], key: &str) -> Setting<Vec<String>> {
         let mut values = self.argv.as_ref().map(|argv| flag_values(argv, flags)).unwrap_or_default();
         if let Some(items) = self.json.as_ref().and_then(|json| json.get(key)).and_then(Value::as_array) {
@@ -184,5 +235,22 @@ mod tests {
         assert_eq!(config.icc.value, Some(false));
         assert_eq!(config.authorization_plugins.value.unwrap(), ["authz-broker"]);
         assert_eq!(config.insecure_registries.value.unwrap(), ["10.0.0.0/8", "reg.local:5000"]);
+    }
+
+    #[test]
+    fn listening_sockets_the_command_line_hides_are_hosts_too() {
+        let mut facts = host(&["dockerd", "-H", "fd://", "--log-level=debug"], None);
+        facts.dockerd_tcp_listeners = Some(vec!["0.0.0.0:2375".into()]);
+        let config = daemon_config(None, &facts, &[]);
+        assert_eq!(config.hosts.value.unwrap(), ["fd://", "tcp://0.0.0.0:2375"]);
+        assert!(config.hosts.evidence.contains("/proc"), "{}", config.hosts.evidence);
+        assert_eq!(config.log_level.value.as_deref(), Some("debug"));
+
+        // Named on the command line already: not added twice.
+        let mut facts = host(&["dockerd", "-H", "tcp://0.0.0.0:2376", "--tlsverify"], None);
+        facts.dockerd_tcp_listeners = Some(vec!["[::]:2376".into()]);
+        let config = daemon_config(None, &facts, &[]);
+        assert_eq!(config.hosts.value.unwrap(), ["tcp://0.0.0.0:2376"]);
+        assert_eq!(config.log_level.value.as_deref(), Some("info"));
     }
 }

@@ -29,11 +29,12 @@ pub fn export_image<T: Send + 'static>(
     runtime.block_on(async {
         let host = endpoint.host.clone();
         let api_error = |message: String| EngineError::Api { host: host.clone(), message };
-        let docker = connect::open(endpoint, timeout)?;
+        let (docker, tunnel) = connect::open(endpoint, timeout)?;
         let version = tokio::time::timeout(timeout, docker.version())
             .await
-            .map_err(|_| EngineError::Timeout { host: host.clone(), seconds: timeout.as_secs() })?
-            .map_err(|e| EngineError::Connect { host: host.clone(), message: e.to_string() })?;
+            .map_err(|_| EngineError::Timeout { host: host.clone(), seconds: timeout.as_secs() })
+            .and_then(|reply| reply.map_err(|e| EngineError::Connect { host: host.clone(), message: e.to_string() }))
+            .map_err(|e| connect::explain(e, tunnel.as_ref()))?;
         let server = version.api_version.as_deref().and_then(parse_api_version).ok_or_else(|| api_error("/version has no usable ApiVersion".into()))?;
         let server_min = version.min_api_version.as_deref().and_then(parse_api_version);
         let api = choose_api_version(server, server_min).map_err(&api_error)?;

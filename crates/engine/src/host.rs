@@ -2,11 +2,12 @@
 //! the dockerd serving this socket (its command line, from /proc) and its daemon.json, and
 //! runtime monitors. Each fact that cannot be read is left unknown with a note.
 
-use rampart_model::{CollectorNote, HostFacts, HostFile, SocketFacts};
+use rampart_model::{AuditedFile, CollectorNote, HostFacts, HostFile, SocketFacts};
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
 const DEFAULT_DAEMON_JSON: &str = "/etc/docker/daemon.json";
+const AUDIT_DIR: &str = "/etc/audit";
 const DPKG_STATUS: &str = "/var/lib/dpkg/status";
 /// Packages that ship the engine and its runtimes on Debian-family hosts.
 const ENGINE_PACKAGES: &[&str] = &["docker.io", "docker-ce", "moby-engine", "runc", "containerd", "containerd.io"];
@@ -38,7 +39,14 @@ pub fn collect(socket: &str, data_root: Option<&str>) -> (HostFacts, Vec<Collect
     }
 
     match find_dockerd(Path::new("/proc"), socket) {
-        Ok(Some(argv)) => {
+        Ok(Some((pid, argv))) => {
+            match tcp_listeners(Path::new("/proc"), pid) {
+                Ok(listeners) => facts.dockerd_tcp_listeners = Some(listeners),
+                Err(e) => note(
+                    "host.dockerd_listeners",
+                    format!("cannot read the sockets of dockerd (pid {pid}) in /proc: {e}; its TCP listeners are unknown"),
+                ),
+            }
             let config_file = flag_values(&argv, &["--config-file"]).pop().unwrap_or_else(|| DEFAULT_DAEMON_JSON.into());
             match std::fs::read_to_string(&config_file) {
                 Ok(text) => facts.daemon_json = Some(text),
@@ -69,6 +77,17 @@ pub fn collect(socket: &str, data_root: Option<&str>) -> (HostFacts, Vec<Collect
             note("host.packages", format!("no {DPKG_STATUS}: package versions unknown (not a Debian-family host)"))
         }
         Err(e) => note("host.packages", format!("cannot read {DPKG_STATUS}: {e}")),
+    }
+    match audit_rules(Path::new(AUDIT_DIR)) {
+        Ok(Some(rules)) => {
+            let data_root = data_root.filter(|d| !d.is_empty()).unwrap_or("/var/lib/docker");
+            facts.docker_file_audit = Some(docker_file_audit(&rules, data_root, |path| Path::new(path).exists()));
+        }
+        Ok(None) => note(
+            "host.audit_rules",
+            format!("auditd is not installed (no {AUDIT_DIR}): whether Docker's files are audited is unknown"),
+        ),
+        Err(e) => note("host.audit_rules", format!("cannot read the audit rules in {AUDIT_DIR}: {e}")),
     }
     match docker_user_chain() {
         Ok(rules) => facts.docker_user_chain = Some(rules),
@@ -115,9 +134,10 @@ fn process_dirs(proc_root: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 /// The command line of the dockerd that serves `socket`: one whose `-H`/`--host` names it, or,
 /// for the default socket, one started without `-H` or with systemd's `fd://`.
-pub(crate) fn find_dockerd(proc_root: &Path, socket: &str) -> std::io::Result<Option<Vec<String>>> {
+pub(crate) fn find_dockerd(proc_root: &Path, socket: &str) -> std::io::Result<Option<(u32, Vec<String>)>> {
     let mut fallback = None;
     for dir in process_dirs(proc_root)? {
+        let Some(pid) = dir.file_name().and_then(|n| n.to_str()).and_then(|n| n.parse::<u32>().ok()) else { continue };
         let Ok(raw) = std::fs::read(dir.join("cmdline")) else { continue };
         let argv: Vec<String> =
             raw.split(|&b| b == 0).filter(|w| !w.is_empty()).map(|w| String::from_utf8_lossy(w).into_owned()).collect();
@@ -127,11 +147,11 @@ pub(crate) fn find_dockerd(proc_root: &Path, socket: &str) -> std::io::Result<Op
         }
         let hosts = flag_values(&argv, &["-H", "--host"]);
         if hosts.iter().any(|h| h.strip_prefix("unix://").unwrap_or(h) == socket) {
-            return Ok(Some(argv));
+            return Ok(Some((pid, argv)));
         }
         let default_socket = matches!(socket, "/var/run/docker.sock" | "/run/docker.sock");
         if default_socket && (hosts.is_empty() || hosts.iter().any(|h| h.starts_with("fd://"))) {
-            fallback = Some(argv);
+            fallback = Some((pid, argv));
         }
     }
     Ok(fallback)
@@ -209,6 +229,159 @@ fn engine_files(facts: &HostFacts, passwd: &str, groups: &str) -> Vec<HostFile> 
             owner: name_of(passwd, meta.uid()),
             group: name_of(groups, meta.gid()),
         });
+    }
+    files
+}
+
+/// The TCP addresses a process listens on: the socket inodes among its open files, looked up in
+/// its network namespace's /proc/PID/net/tcp and tcp6. This sees sockets that systemd socket
+/// activation or an `-H` from an environment file opened, which neither the command line nor
+/// daemon.json show. Addresses as `0.0.0.0:2375` and `[::]:2376`.
+pub(crate) fn tcp_listeners(proc_root: &Path, pid: u32) -> std::io::Result<Vec<String>> {
+    let process = proc_root.join(pid.to_string());
+    let mut inodes = std::collections::HashSet::new();
+    for entry in std::fs::read_dir(process.join("fd"))? {
+        let Ok(target) = std::fs::read_link(entry?.path()) else { continue };
+        let target = target.to_string_lossy();
+        if let Some(inode) = target.strip_prefix("socket:[").and_then(|rest| rest.strip_suffix(']')) {
+            if let Ok(inode) = inode.parse::<u64>() {
+                inodes.insert(inode);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for table in ["tcp", "tcp6"] {
+        // tcp6 is absent when IPv6 is off.
+        let Ok(text) = std::fs::read_to_string(process.join("net").join(table)) else { continue };
+        for (inode, address) in listening_sockets(&text) {
+            if inodes.contains(&inode) && !found.contains(&address) {
+                found.push(address);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// The listening sockets of a /proc/net/tcp or tcp6 table: `(inode, address)`.
+pub(crate) fn listening_sockets(table: &str) -> Vec<(u64, String)> {
+    const LISTEN: &str = "0A";
+    table
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let (local, state, inode) = (fields.get(1)?, fields.get(3)?, fields.get(9)?);
+            if *state != LISTEN {
+                return None;
+            }
+            let (ip, port) = local.split_once(':')?;
+            let port = u16::from_str_radix(port, 16).ok()?;
+            Some((inode.parse().ok()?, format!("{}:{port}", kernel_ip(ip)?)))
+        })
+        .collect()
+}
+
+/// An address as the kernel prints it in /proc/net/tcp*: 32-bit words in host (little-endian
+/// on the machines Docker runs on) order, 8 hex digits for IPv4, 32 for IPv6.
+fn kernel_ip(hex: &str) -> Option<String> {
+    let words: Vec<u32> = (0..hex.len() / 8)
+        .map(|i| hex.get(i * 8..i * 8 + 8).and_then(|w| u32::from_str_radix(w, 16).ok()))
+        .collect::<Option<_>>()?;
+    let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    match bytes.len() {
+        4 => Some(std::net::Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3]).to_string()),
+        16 => {
+            let octets: [u8; 16] = bytes.try_into().ok()?;
+            Some(format!("[{}]", std::net::Ipv6Addr::from(octets)))
+        }
+        _ => None,
+    }
+}
+
+/// The audit rules on disk: /etc/audit/audit.rules (what augenrules compiles) and
+/// /etc/audit/rules.d/*.rules, concatenated; `None` when /etc/audit does not exist (no auditd).
+fn audit_rules(dir: &Path) -> std::io::Result<Option<String>> {
+    if !dir.exists() {
+        return Ok(None);
+    }
+    let mut text = String::new();
+    let mut files = vec![dir.join("audit.rules")];
+    if let Ok(entries) = std::fs::read_dir(dir.join("rules.d")) {
+        let mut rules: Vec<PathBuf> =
+            entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "rules")).collect();
+        rules.sort();
+        files.extend(rules);
+    }
+    for file in files {
+        match std::fs::read_to_string(&file) {
+            Ok(content) => {
+                text.push_str(&content);
+                text.push('\n');
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(std::io::Error::new(e.kind(), format!("{}: {e}", file.display()))),
+        }
+    }
+    Ok(Some(text))
+}
+
+/// The paths audit rules watch: `-w PATH` and `-F path=PATH` / `-F dir=PATH`.
+pub(crate) fn audit_watches(rules: &str) -> Vec<String> {
+    let mut watched = Vec::new();
+    for line in rules.lines().map(str::trim).filter(|l| !l.starts_with('#')) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        for pair in words.windows(2) {
+            let path = match pair {
+                ["-w", path] => Some(*path),
+                ["-F", field] => field.strip_prefix("path=").or_else(|| field.strip_prefix("dir=")),
+                _ => None,
+            };
+            if let Some(path) = path {
+                watched.push(normalise_run(path.trim_end_matches('/')));
+            }
+        }
+    }
+    watched
+}
+
+/// `/var/run/...` is `/run/...` on current systems.
+fn normalise_run(path: &str) -> String {
+    match path.strip_prefix("/var/run/") {
+        Some(rest) => format!("/run/{rest}"),
+        None => path.to_string(),
+    }
+}
+
+/// The Docker files CIS 1.1.3-1.1.18 want audited that exist on this host (`exists`), each
+/// with whether a rule watches it or a directory above it.
+pub(crate) fn docker_file_audit(rules: &str, data_root: &str, exists: impl Fn(&str) -> bool) -> Vec<AuditedFile> {
+    let candidates: &[(&str, &[&str])] = &[
+        ("1.1.3", &["/usr/bin/dockerd", "/usr/sbin/dockerd"]),
+        ("1.1.4", &["/run/containerd"]),
+        ("1.1.5", &[data_root]),
+        ("1.1.6", &["/etc/docker"]),
+        ("1.1.7", &["/lib/systemd/system/docker.service", "/usr/lib/systemd/system/docker.service", "/etc/systemd/system/docker.service"]),
+        ("1.1.8", &["/run/containerd/containerd.sock"]),
+        ("1.1.9", &["/lib/systemd/system/docker.socket", "/usr/lib/systemd/system/docker.socket", "/etc/systemd/system/docker.socket"]),
+        ("1.1.10", &["/etc/default/docker"]),
+        ("1.1.11", &["/etc/docker/daemon.json"]),
+        ("1.1.12", &["/etc/containerd/config.toml"]),
+        ("1.1.13", &["/etc/sysconfig/docker"]),
+        ("1.1.14", &["/usr/bin/containerd", "/usr/sbin/containerd"]),
+        ("1.1.15", &["/usr/bin/containerd-shim"]),
+        ("1.1.16", &["/usr/bin/containerd-shim-runc-v1"]),
+        ("1.1.17", &["/usr/bin/containerd-shim-runc-v2"]),
+        ("1.1.18", &["/usr/bin/runc", "/usr/sbin/runc"]),
+    ];
+    let watches = audit_watches(rules);
+    let mut files = Vec::new();
+    for (cis, paths) in candidates {
+        for path in paths.iter().filter(|p| exists(p)) {
+            let normal = normalise_run(path);
+            let watched = watches.iter().any(|w| normal == *w || normal.starts_with(&format!("{w}/")));
+            files.push(AuditedFile { path: path.to_string(), cis: cis.to_string(), watched });
+        }
     }
     files
 }
@@ -300,10 +473,47 @@ mod tests {
         write("10", &["/usr/sbin/dockerd", "-H", "fd://"]);
         write("20", &["/usr/sbin/dockerd", "--host", "unix:///tmp/t/docker.sock", "--data-root", "/tmp/t/data"]);
         write("30", &["/bin/sh", "-c", "dockerd --host unix:///tmp/t/docker.sock"]);
-        let found = find_dockerd(proc_root.path(), "/tmp/t/docker.sock").unwrap().unwrap();
-        assert_eq!(found[4], "/tmp/t/data");
-        let default = find_dockerd(proc_root.path(), "/var/run/docker.sock").unwrap().unwrap();
+        let (pid, found) = find_dockerd(proc_root.path(), "/tmp/t/docker.sock").unwrap().unwrap();
+        assert_eq!((pid, found[4].as_str()), (20, "/tmp/t/data"));
+        let (_, default) = find_dockerd(proc_root.path(), "/var/run/docker.sock").unwrap().unwrap();
         assert_eq!(default[2], "fd://");
         assert!(find_dockerd(proc_root.path(), "/elsewhere.sock").unwrap().is_none());
+    }
+
+    #[test]
+    fn listening_sockets_from_proc_net_tables() {
+        // Real lines: 0.0.0.0:2375 listening, 127.0.0.1:53 established, [::]:2376 listening.
+        let v4 = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n\
+                  0: 00000000:0947 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 41234 1 0000000000000000 100 0 0 10 0\n\
+                  1: 0100007F:0035 0100007F:A1B2 01 00000000:00000000 00:00000000 00000000     0        0 41299 1 0000000000000000 20 4 30 10 -1\n";
+        assert_eq!(listening_sockets(v4), [(41234, "0.0.0.0:2375".to_string())]);
+        let v6 = "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n\
+                  0: 00000000000000000000000000000000:0948 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 51234 1 0000000000000000 100 0 0 10 0\n\
+                  1: 0000000000000000FFFF00000100007F:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 51235 1 0000000000000000 100 0 0 10 0\n";
+        assert_eq!(
+            listening_sockets(v6),
+            [(51234, "[::]:2376".to_string()), (51235, "[::ffff:127.0.0.1]:8080".to_string())]
+        );
+        assert!(listening_sockets("header\ngarbage line\n").is_empty());
+    }
+
+    #[test]
+    fn tcp_listeners_of_this_process_are_found() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let found = tcp_listeners(Path::new("/proc"), std::process::id()).unwrap();
+        assert!(found.contains(&format!("127.0.0.1:{port}")), "{found:?}");
+    }
+
+    #[test]
+    fn audit_rules_cover_docker_files_by_path_or_directory() {
+        let rules = "# docker\n-w /usr/sbin/dockerd -k docker\n-a always,exit -F path=/usr/bin/runc -F perm=x -k docker\n\
+                     -w /etc/docker/ -k docker\n-w /var/run/containerd -k docker\n";
+        let existing = ["/usr/sbin/dockerd", "/usr/bin/runc", "/etc/docker", "/etc/docker/daemon.json", "/run/containerd/containerd.sock", "/var/lib/docker", "/usr/bin/containerd"];
+        let files = docker_file_audit(rules, "/var/lib/docker", |p| existing.contains(&p));
+        let unwatched: Vec<&str> = files.iter().filter(|f| !f.watched).map(|f| f.path.as_str()).collect();
+        assert_eq!(unwatched, ["/var/lib/docker", "/usr/bin/containerd"]);
+        assert_eq!(files.len(), existing.len());
+        assert_eq!(files[0].cis, "1.1.3");
     }
 }

@@ -12,6 +12,7 @@ mod convert;
 mod daemon_config;
 mod export;
 mod host;
+mod ssh;
 
 pub use collect::{collect, CollectOptions};
 pub use connect::{
@@ -21,6 +22,7 @@ pub use connect::{
 pub use convert::{container_spec, DaemonDefaults};
 pub use daemon_config::daemon_config;
 pub use export::export_image;
+pub use ssh::SSH_OPTIONS_VARIABLE;
 pub use rampart_model::{CollectorNote, Snapshot};
 
 /// Why the engine could not be audited at all.
@@ -38,9 +40,10 @@ pub enum EngineError {
 }
 
 impl EngineError {
-    /// True when the socket exists but this user may not open it.
+    /// True when a local socket exists but this user may not open it. (An ssh login refused with
+    /// "Permission denied (publickey)" is not that: the docker group does not help there.)
     pub fn is_permission_denied(&self) -> bool {
-        let text = self.to_string().to_ascii_lowercase();
-        text.contains("permission denied")
+        let EngineError::Connect { host, message } = self else { return false };
+        host.starts_with("unix://") && message.to_ascii_lowercase().contains("permission denied")
     }
 }
