@@ -42,6 +42,15 @@ pub struct Advisory {
     pub summary: &'static str,
     /// Distribution package versions known to carry the fix (`dpkg --compare-versions` order).
     pub backports: &'static [(&'static str, &'static str)],
+    /// Distribution package revisions known NOT to carry the fix, with the evidence: that
+    /// revision and older ones of the same upstream version are affected.
+    pub known_unfixed: &'static [KnownUnfixed],
+}
+
+pub struct KnownUnfixed {
+    pub package: &'static str,
+    pub version: &'static str,
+    pub why: &'static str,
 }
 
 pub const ADVISORIES: &[Advisory] = &[
@@ -51,6 +60,7 @@ pub const ADVISORIES: &[Advisory] = &[
         fixed_in: &["1.0.0-rc7"],
         summary: "a container can overwrite the host's runc binary and run code as root on the host",
         backports: &[],
+        known_unfixed: &[],
     },
     Advisory {
         cve: "CVE-2021-30465",
@@ -58,6 +68,7 @@ pub const ADVISORIES: &[Advisory] = &[
         fixed_in: &["1.0.0-rc95"],
         summary: "symlink-exchange race in mount setup lets a container mount host paths",
         backports: &[],
+        known_unfixed: &[],
     },
     Advisory {
         cve: "CVE-2024-21626",
@@ -65,6 +76,7 @@ pub const ADVISORIES: &[Advisory] = &[
         fixed_in: &["1.1.12"],
         summary: "leaked file descriptor gives a container (or an image's WORKDIR) access to the host file system",
         backports: &[("runc", "1.1.5+ds1-1+deb12u1"), ("runc", "1.0.0~rc93+ds1-5+deb11u3")],
+        known_unfixed: &[],
     },
     Advisory {
         cve: "CVE-2025-31133",
@@ -72,6 +84,14 @@ pub const ADVISORIES: &[Advisory] = &[
         fixed_in: &["1.2.8", "1.3.3"],
         summary: "masked-path and /dev/console races let a container write to host procfs files and escape",
         backports: &[],
+        known_unfixed: &[KnownUnfixed {
+            package: "runc",
+            version: "1.1.5+ds1-1+deb12u1",
+            why: "this is Debian 12's runc security update for CVE-2024-21626 (February 2024), published before \
+                  CVE-2025-31133 was disclosed (November 2025), so it cannot carry that fix; in February 2026 Debian's \
+                  maintainers were still discussing how to bring a fixed runc (1.2.8 or later) to bookworm \
+                  (debian-bugs-rc)",
+        }],
     },
     Advisory {
         cve: "CVE-2020-15257",
@@ -79,6 +99,7 @@ pub const ADVISORIES: &[Advisory] = &[
         fixed_in: &["1.3.9", "1.4.3"],
         summary: "containers on the host network reach containerd-shim's abstract socket and escape",
         backports: &[],
+        known_unfixed: &[],
     },
     Advisory {
         cve: "CVE-2022-23648",
@@ -86,6 +107,7 @@ pub const ADVISORIES: &[Advisory] = &[
         fixed_in: &["1.4.13", "1.5.10", "1.6.1"],
         summary: "an image's volume paths can read arbitrary host files",
         backports: &[],
+        known_unfixed: &[],
     },
     Advisory {
         cve: "CVE-2021-41091",
@@ -93,6 +115,7 @@ pub const ADVISORIES: &[Advisory] = &[
         fixed_in: &["20.10.9"],
         summary: "the data directory lets unprivileged host users run setuid programs from containers",
         backports: &[],
+        known_unfixed: &[],
     },
     Advisory {
         cve: "CVE-2022-24769",
@@ -100,6 +123,7 @@ pub const ADVISORIES: &[Advisory] = &[
         fixed_in: &["20.10.14"],
         summary: "containers start with inheritable capabilities that execve can raise",
         backports: &[],
+        known_unfixed: &[],
     },
     Advisory {
         cve: "CVE-2023-28840",
@@ -107,6 +131,7 @@ pub const ADVISORIES: &[Advisory] = &[
         fixed_in: &["20.10.24", "23.0.3"],
         summary: "encrypted overlay networks accept unencrypted packets",
         backports: &[],
+        known_unfixed: &[],
     },
     Advisory {
         cve: "CVE-2024-41110",
@@ -114,6 +139,7 @@ pub const ADVISORIES: &[Advisory] = &[
         fixed_in: &["23.0.15", "25.0.6", "26.1.5", "27.1.1"],
         summary: "requests can bypass authorization plugins (AuthZ); matters only where one is used",
         backports: &[("docker.io", "20.10.24+dfsg1-1+deb12u1")],
+        known_unfixed: &[],
     },
 ];
 

@@ -19,8 +19,9 @@ pub const RULE: Rule = Rule {
                    against a small table of releases with known vulnerabilities (CVE-2019-5736, CVE-2024-21626, \
                    CVE-2024-41110, ...). Distribution builds backport fixes without changing the upstream version, so \
                    for them the installed package revision decides (read from dpkg on the audited host): a revision \
-                   known to carry the fix clears the finding; without one the finding says how sure it is and is \
-                   lowered to low severity.",
+                   known to carry the fix clears the finding, a revision known not to carry it (published before \
+                   the CVE, for instance) is affected, and otherwise the finding says how sure it is (probable; \
+                   possible and low severity when the revision could not be read).",
             why: "Container escapes in runc and containerd (CVE-2019-5736, CVE-2024-21626) turn any container, or a \
                   malicious image, into root on the host; engine bugs bypass authorization plugins or isolation.",
             example: "docker version  # Server: 20.10.7, runc 1.0.0-rc93",
@@ -74,6 +75,23 @@ fn check(cx: &SnapshotContext<'_>, out: &mut Sink<'_>) {
                         && compare_debian(&installed, fixed) != Ordering::Less
                 });
                 if backported {
+                    continue;
+                }
+                let known_unfixed = advisory.known_unfixed.iter().find(|known| {
+                    known.package == name
+                        && upstream_of(known.version) == upstream_of(&installed)
+                        && compare_debian(&installed, known.version) != Ordering::Greater
+                });
+                if let Some(known) = known_unfixed {
+                    out.report_object(
+                        "daemon",
+                        format!("{component} {installed} is affected by {}: {}", advisory.cve, advisory.summary),
+                    )
+                    .set_evidence(format!(
+                        "distribution package {name} {installed}: upstream {version} is affected (fixed in {fixed}) and \
+                         {} is known not to carry the fix: {} (near certain for this revision; a later one may carry the fix)",
+                        known.version, known.why
+                    ));
                     continue;
                 }
                 out.report_object(
