@@ -38,19 +38,8 @@ pub struct AuditArgs {
     /// Seconds to wait for each engine request.
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds)]
     timeout: Duration,
-    /// Output format.
-    #[arg(long, short = 'f', default_value = "tty", value_parser = clap::builder::PossibleValuesParser::new(Format::NAMES))]
-    format: String,
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    output: Option<PathBuf>,
-    /// Exit 1 when a finding is at or above this severity: info, low, medium, high, critical,
-    /// or never [default: medium].
-    #[arg(long, value_name = "SEVERITY")]
-    fail_on: Option<FailOn>,
-    /// Switch a rule off (code, name or peer ID such as CIS-5.4); repeat or separate with commas.
-    #[arg(long, value_name = "CODE", value_delimiter = ',')]
-    ignore: Vec<String>,
+    #[command(flatten)]
+    report: crate::ReportArgs,
     /// Show only findings that are not in this earlier JSON report, and list what was fixed.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
@@ -84,14 +73,10 @@ pub(crate) fn parse_seconds(text: &str) -> Result<Duration, String> {
 }
 
 pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
-    let format: Format = args.format.parse().map_err(anyhow::Error::msg)?;
-    let mut ignored = Vec::new();
-    for id in &args.ignore {
-        let rule = rampart_rules::find(id).ok_or_else(|| anyhow::anyhow!("--ignore: no rule is named `{id}`"))?;
-        ignored.push(rule.meta.code);
-    }
+    let format = args.report.format()?;
+    let ignored = args.report.ignored_codes()?;
     let rules = || RULES.iter().copied().filter(|rule| !ignored.contains(&rule.meta.code));
-    let fail_on = args.fail_on.unwrap_or(FailOn::DEFAULT);
+    let fail_on = args.report.fail_on.unwrap_or(FailOn::DEFAULT);
     let baseline = args.baseline.as_deref().map(crate::load_baseline).transpose()?;
 
     // The images' packages are matched as they are read; a replayed snapshot keeps the matches.
@@ -131,7 +116,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<u8> {
             let _ = writeln!(stderr, "rampart: {failure}");
             // Still useful: lint what is on disk here.
             let mut options = ScanOptions { paths: vec![PathBuf::from(".")], ..ScanOptions::default() };
-            for rule in &args.ignore {
+            for rule in &args.report.ignore {
                 options.ignore_rule(rule);
             }
             let result = scan(&options);
@@ -165,7 +150,7 @@ fn print_report(
 ) -> anyhow::Result<()> {
     let source = |path: &str| texts.get(path).cloned();
     let file_names: Vec<&str> = files.iter().map(String::as_str).collect();
-    crate::emit_host_report(report, format, args.output.as_deref(), &file_names, &source, snapshot)
+    crate::emit_host_report(report, format, args.report.output.as_deref(), &file_names, &source, snapshot)
 }
 
 /// Collects from the engine; on failure, a message naming the engine, what chose it, the

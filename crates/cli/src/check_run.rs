@@ -3,11 +3,9 @@
 
 use crate::exit_code;
 use rampart_model::{InputError, Report};
-use rampart_report::Format;
 use rampart_rules::{check_container, ContainerContext, Settings, RULES};
 use rampart_runargs::{parse_command_line, parse_shell_line, words_from_argv, RunArgsError, RunCommand, Tool};
 use rampart_scan::FailOn;
-use std::path::PathBuf;
 
 /// How findings name the command line (there is no file).
 const SOURCE_NAME: &str = "<command line>";
@@ -19,28 +17,13 @@ pub struct CheckRunArgs {
     /// quoting: `rampart check-run "docker run -e 'A=b c' img"`.
     #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true, value_name = "COMMAND")]
     command: Vec<String>,
-    /// Output format.
-    #[arg(long, short = 'f', default_value = "tty", value_parser = clap::builder::PossibleValuesParser::new(Format::NAMES))]
-    format: String,
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    output: Option<PathBuf>,
-    /// Exit 1 when a finding is at or above this severity: info, low, medium, high, critical,
-    /// or never [default: medium].
-    #[arg(long, value_name = "SEVERITY")]
-    fail_on: Option<FailOn>,
-    /// Switch a rule off (code, name or peer ID such as CIS-5.10); repeat or separate with commas.
-    #[arg(long, value_name = "CODE", value_delimiter = ',')]
-    ignore: Vec<String>,
+    #[command(flatten)]
+    report: crate::ReportArgs,
 }
 
 pub fn run(args: CheckRunArgs) -> anyhow::Result<u8> {
-    let format: Format = args.format.parse().map_err(anyhow::Error::msg)?;
-    let mut ignored = Vec::new();
-    for id in &args.ignore {
-        let rule = rampart_rules::find(id).ok_or_else(|| anyhow::anyhow!("--ignore: no rule is named `{id}`"))?;
-        ignored.push(rule.meta.code);
-    }
+    let format = args.report.format()?;
+    let ignored = args.report.ignored_codes()?;
     let (line, parsed) = parse(&args.command);
     let mut findings = Vec::new();
     let mut errors = Vec::new();
@@ -61,8 +44,8 @@ pub fn run(args: CheckRunArgs) -> anyhow::Result<u8> {
     let files = usize::from(errors.is_empty());
     let report = Report::new(findings, errors, Vec::new(), files, 0);
     let source = |path: &str| (path == SOURCE_NAME).then(|| line.clone());
-    crate::emit_report(&report, format, args.output.as_deref(), &[SOURCE_NAME], &source)?;
-    Ok(exit_code(&report, args.fail_on.unwrap_or(FailOn::DEFAULT)))
+    crate::emit_report(&report, format, args.report.output.as_deref(), &[SOURCE_NAME], &source)?;
+    Ok(exit_code(&report, args.report.fail_on.unwrap_or(FailOn::DEFAULT)))
 }
 
 /// The command as one displayable line, and the parsed command.

@@ -7,7 +7,6 @@ use crate::progress::{Progress, Tracker};
 use rampart_engine::Endpoint;
 use rampart_image::{image_content, open, packages, read_image_stream, today_utc, ContentCollector, Image, ImageError, Limits, Package};
 use rampart_model::{BaseOs, Finding, ImageContent, ImageFacts, ImageSummary, InputError, Report, Snapshot};
-use rampart_report::Format;
 use rampart_rules::{check_image, check_snapshot, ImageContext, Rule, Settings, SnapshotContext, RULES};
 use rampart_scan::{parse_size, FailOn};
 use std::io::Read;
@@ -24,19 +23,8 @@ pub struct ImageArgs {
     /// finds it (DOCKER_HOST, DOCKER_CONTEXT, the current context, the local socket).
     #[arg(long, short = 'H', value_name = "HOST")]
     host: Option<String>,
-    /// Output format.
-    #[arg(long, short = 'f', default_value = "tty", value_parser = clap::builder::PossibleValuesParser::new(Format::NAMES))]
-    format: String,
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    output: Option<PathBuf>,
-    /// Exit 1 when a finding is at or above this severity: info, low, medium, high, critical,
-    /// or never [default: medium].
-    #[arg(long, value_name = "SEVERITY")]
-    fail_on: Option<FailOn>,
-    /// Switch a rule off (code, name or peer ID); repeat or separate with commas.
-    #[arg(long, value_name = "CODE", value_delimiter = ',')]
-    ignore: Vec<String>,
+    #[command(flatten)]
+    report: crate::ReportArgs,
     /// Largest uncompressed layer to read [default: 16GiB].
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     max_layer_size: Option<usize>,
@@ -49,12 +37,8 @@ pub struct ImageArgs {
 }
 
 pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
-    let format: Format = args.format.parse().map_err(anyhow::Error::msg)?;
-    let mut ignored = Vec::new();
-    for id in &args.ignore {
-        let rule = rampart_rules::find(id).ok_or_else(|| anyhow::anyhow!("--ignore: no rule is named `{id}`"))?;
-        ignored.push(rule.meta.code);
-    }
+    let format = args.report.format()?;
+    let ignored = args.report.ignored_codes()?;
     let mut limits = Limits::default();
     if let Some(size) = args.max_layer_size {
         limits.max_layer_bytes = size as u64;
@@ -84,8 +68,8 @@ pub fn run(args: ImageArgs) -> anyhow::Result<u8> {
     let mut report = Report::new(findings, errors, Vec::new(), files, 0);
     report.images.extend(summary);
     scanner.finish(&mut report);
-    crate::emit_report(&report, format, args.output.as_deref(), &[label.as_str()], &|_| None)?;
-    Ok(exit_code(&report, args.fail_on.unwrap_or(FailOn::DEFAULT)))
+    crate::emit_report(&report, format, args.report.output.as_deref(), &[label.as_str()], &|_| None)?;
+    Ok(exit_code(&report, args.report.fail_on.unwrap_or(FailOn::DEFAULT)))
 }
 
 /// What one image's content tells, shared by `rampart image` and `rampart audit` (which reads

@@ -63,27 +63,50 @@ enum Commands {
     },
 }
 
+/// The flags every command that writes a findings report takes: how to write it, when to fail,
+/// and which rules to switch off.
 #[derive(clap::Args)]
-struct ScanArgs {
-    /// Files or directories. Directories are searched for Dockerfile, Dockerfile.*, *.Dockerfile
-    /// and Containerfile, honouring .gitignore; a file named here is analysed whatever its name.
-    paths: Vec<PathBuf>,
+pub(crate) struct ReportArgs {
     /// Output format.
     #[arg(long, short = 'f', default_value = "tty", value_parser = clap::builder::PossibleValuesParser::new(Format::NAMES))]
     format: String,
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
-    output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
     /// Exit 1 when a finding is at or above this severity: info, low, medium, high, critical,
-    /// or never [default: medium, or `fail-on` in rampart.toml].
+    /// or never [default: medium, or `fail-on` in rampart.toml for scan].
     #[arg(long, value_name = "SEVERITY")]
-    fail_on: Option<FailOn>,
+    pub(crate) fail_on: Option<FailOn>,
+    /// Switch a rule off (code, name or peer ID such as DL3008 or CIS-5.4); repeat or separate
+    /// with commas.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub(crate) ignore: Vec<String>,
+}
+
+impl ReportArgs {
+    pub(crate) fn format(&self) -> anyhow::Result<Format> {
+        self.format.parse().map_err(anyhow::Error::msg)
+    }
+
+    /// The codes of the rules `--ignore` names; an unknown name is an error.
+    pub(crate) fn ignored_codes(&self) -> anyhow::Result<Vec<&'static str>> {
+        self.ignore
+            .iter()
+            .map(|id| rampart_rules::find(id).map(|rule| rule.meta.code).ok_or_else(|| anyhow::anyhow!("--ignore: no rule is named `{id}`")))
+            .collect()
+    }
+}
+
+#[derive(clap::Args)]
+struct ScanArgs {
+    /// Files or directories. Directories are searched for Dockerfile, Dockerfile.*, *.Dockerfile
+    /// and Containerfile, honouring .gitignore; a file named here is analysed whatever its name.
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    report: crate::ReportArgs,
     /// Largest file to read: bytes, or a size such as 512KB or 16MiB [default: 16MiB].
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     max_file_size: Option<usize>,
-    /// Switch a rule off (code, name or peer ID such as DL3008); repeat or separate with commas.
-    #[arg(long, value_name = "CODE", value_delimiter = ',')]
-    ignore: Vec<String>,
     /// Read this config file instead of looking for rampart.toml in the current directory and
     /// its parents (up to the git root).
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
@@ -118,7 +141,7 @@ fn main() -> ExitCode {
 }
 
 fn run_scan(args: ScanArgs) -> anyhow::Result<u8> {
-    let format: Format = args.format.parse().map_err(anyhow::Error::msg)?;
+    let format: Format = args.report.format()?;
     let config = load_config(&args)?;
     let mut options = ScanOptions {
         paths: if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths },
@@ -128,13 +151,13 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<u8> {
         options.apply_config(config);
     }
     // Command-line flags win over the config file.
-    for rule in &args.ignore {
+    for rule in &args.report.ignore {
         options.ignore_rule(rule);
     }
     if let Some(max) = args.max_file_size {
         options.limits.max_bytes = max;
     }
-    let fail_on = args.fail_on.or(config.as_ref().and_then(|c| c.fail_on)).unwrap_or(FailOn::DEFAULT);
+    let fail_on = args.report.fail_on.or(config.as_ref().and_then(|c| c.fail_on)).unwrap_or(FailOn::DEFAULT);
     let baseline = args.baseline.as_deref().map(load_baseline).transpose()?;
     let mut result = scan(&options);
     if let Some(baseline) = &baseline {
@@ -143,7 +166,7 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<u8> {
     let sources: HashMap<&str, &str> = result.files.iter().map(|f| (f.path.as_str(), f.text.as_str())).collect();
     let source = |path: &str| sources.get(path).map(|s| s.to_string());
     let files: Vec<&str> = result.files.iter().map(|file| file.path.as_str()).collect();
-    emit_report(&result.report, format, args.output.as_deref(), &files, &source)?;
+    emit_report(&result.report, format, args.report.output.as_deref(), &files, &source)?;
     Ok(exit_code(&result.report, fail_on))
 }
 
