@@ -130,6 +130,8 @@ pub struct Tunnel {
     dir: PathBuf,
     socket: PathBuf,
     shared: Arc<Shared>,
+    /// The ssh master connection's control socket and the host, to close it when done.
+    master: Option<(PathBuf, String)>,
 }
 
 impl Tunnel {
@@ -137,12 +139,21 @@ impl Tunnel {
     /// `RAMPART_SSH_OPTS`. Nothing is run until the first connection.
     pub fn start(url: &str, timeout: Duration) -> Result<Tunnel, String> {
         let target = parse_ssh_url(url)?;
-        let args = ssh_arguments(&target, &options_from_environment(), timeout);
-        Tunnel::start_command("ssh".into(), args)
+        let dir = private_directory().map_err(|e| format!("cannot create a private directory for the ssh tunnel: {e}"))?;
+        // bollard opens a new connection for every request over a unix socket (no pooling), so
+        // every request would be an ssh login: one master connection carries them all instead.
+        let control = dir.join("ssh-control");
+        let mut options = options_from_environment();
+        options.extend(["-o".into(), "ControlMaster=auto".into()]);
+        options.extend(["-o".into(), format!("ControlPath={}", control.display())]);
+        options.extend(["-o".into(), "ControlPersist=60".into()]);
+        let args = ssh_arguments(&target, &options, timeout);
+        let mut tunnel = Tunnel::start_command(dir, "ssh".into(), args)?;
+        tunnel.master = Some((control, target.host));
+        Ok(tunnel)
     }
 
-    fn start_command(program: String, args: Vec<String>) -> Result<Tunnel, String> {
-        let dir = private_directory().map_err(|e| format!("cannot create a private directory for the ssh tunnel: {e}"))?;
+    fn start_command(dir: PathBuf, program: String, args: Vec<String>) -> Result<Tunnel, String> {
         let socket = dir.join("docker.sock");
         let listener = match UnixListener::bind(&socket) {
             Ok(listener) => listener,
@@ -169,7 +180,7 @@ impl Tunnel {
             let _ = std::fs::remove_dir_all(&dir);
             return Err(format!("cannot start the ssh tunnel: {e}"));
         }
-        Ok(Tunnel { dir, socket, shared })
+        Ok(Tunnel { dir, socket, shared, master: None })
     }
 
     /// `unix://...` for bollard.
@@ -189,6 +200,16 @@ impl Drop for Tunnel {
         self.shared.stopping.store(true, Ordering::SeqCst);
         // Wakes the accept loop so it sees `stopping`.
         let _ = UnixStream::connect(&self.socket);
+        if let Some((control, host)) = &self.master {
+            if control.exists() {
+                let _ = Command::new("ssh")
+                    .args(["-o", &format!("ControlPath={}", control.display()), "-O", "exit", "--", host])
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status();
+            }
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
@@ -265,9 +286,11 @@ fn carry(connection: UnixStream, program: &str, args: &[String], shared: &Shared
     }
     pump(&mut from_child, &mut &connection);
     let status = child.wait();
-    let said = stderr_reader.join().unwrap_or_default();
     match status {
+        // Joined only on failure: a master connection that went to the background may hold
+        // stderr open for as long as it lives.
         Ok(status) if !status.success() => {
+            let said = stderr_reader.join().unwrap_or_default();
             let said = said.trim();
             let said = if said.is_empty() { "nothing on stderr".to_string() } else { said.to_string() };
             shared.record(&format!("ssh exited with {status}: {said}"));
@@ -307,7 +330,7 @@ mod tests {
     #[test]
     fn a_connection_is_carried_over_the_child_and_failures_are_recorded() {
         // `cat` stands in for ssh: whatever is sent comes back.
-        let tunnel = Tunnel::start_command("cat".into(), Vec::new()).unwrap();
+        let tunnel = Tunnel::start_command(private_directory().unwrap(), "cat".into(), Vec::new()).unwrap();
         let socket = tunnel.socket.clone();
         let mut stream = UnixStream::connect(&socket).unwrap();
         stream.write_all(b"ping").unwrap();
@@ -318,14 +341,14 @@ mod tests {
         drop(tunnel);
         assert!(!socket.exists(), "the private directory is removed");
 
-        let failing = Tunnel::start_command("sh".into(), vec!["-c".into(), "echo 'Permission denied (publickey).' >&2; exit 255".into()]).unwrap();
+        let failing = Tunnel::start_command(private_directory().unwrap(), "sh".into(), vec!["-c".into(), "echo 'Permission denied (publickey).' >&2; exit 255".into()]).unwrap();
         let mut stream = UnixStream::connect(&failing.socket).unwrap();
         let mut rest = Vec::new();
         let _ = stream.read_to_end(&mut rest);
         let said = failing.diagnostics().unwrap();
         assert!(said.contains("Permission denied (publickey)") && said.contains("255"), "{said}");
 
-        let missing = Tunnel::start_command("/nonexistent/ssh".into(), Vec::new()).unwrap();
+        let missing = Tunnel::start_command(private_directory().unwrap(), "/nonexistent/ssh".into(), Vec::new()).unwrap();
         let mut stream = UnixStream::connect(&missing.socket).unwrap();
         let _ = stream.read_to_end(&mut rest);
         let said = missing.diagnostics().unwrap();
