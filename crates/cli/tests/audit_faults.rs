@@ -269,5 +269,6 @@ fn a_tls_engine_whose_certificate_another_ca_signed_is_refused_clearly() {
     assert!(stderr.contains(&format!("tcp://127.0.0.1:{port}")), "{stderr}");
     let lower = stderr.to_ascii_lowercase();
     assert!(lower.contains("certificate") && (lower.contains("unknown") || lower.contains("issuer")), "names the certificate problem: {stderr}");
+    assert!(stderr.contains(&client_dir.join("ca.pem").display().to_string()), "names the CA it was checked against: {stderr}");
     assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
 }

@@ -102,7 +102,7 @@ async fn collect_async(options: &CollectOptions) -> Result<Snapshot, EngineError
 
     // Unversioned on purpose: /version is how the version is learnt.
     let version =
-        caller.call("/version", docker.version()).await.map_err(|e| connect::explain(e, tunnel.as_ref()))?;
+        caller.call("/version", docker.version()).await.map_err(|e| connect::explain_tls(connect::explain(e, tunnel.as_ref()), endpoint))?;
     let server_api = version.api_version.as_deref().and_then(parse_api_version).ok_or_else(|| EngineError::Api {
         host: endpoint.host.clone(),
         message: format!("/version has no usable ApiVersion ({:?}): is this a Docker daemon?", version.api_version),

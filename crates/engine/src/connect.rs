@@ -215,6 +215,30 @@ pub(crate) fn explain(error: EngineError, tunnel: Option<&Tunnel>) -> EngineErro
     }
 }
 
+/// `error` with the CA file the engine's certificate was checked against, when TLS refused it.
+pub(crate) fn explain_tls(error: EngineError, endpoint: &Endpoint) -> EngineError {
+    match (error, &endpoint.tls) {
+        (EngineError::Connect { host, message }, Some(tls)) if message.contains("invalid peer certificate") => {
+            let why = if message.contains("UnknownIssuer") {
+                "it was not signed by that CA"
+            } else if message.contains("NotValidForName") {
+                "it does not name this host"
+            } else if message.contains("Expired") {
+                "it has expired"
+            } else {
+                "the TLS library gives the reason"
+            };
+            let message = format!(
+                "{message} (the engine's certificate was checked against {}: {why}; DOCKER_CERT_PATH or the context's TLS \
+                 files choose the CA)",
+                tls.ca.display()
+            );
+            EngineError::Connect { host, message }
+        }
+        (error, _) => error,
+    }
+}
+
 /// Puts `/v<major>.<minor>` in front of every request path bollard builds.
 pub(crate) fn versioned(docker: Docker, version: (u32, u32)) -> Docker {
     let prefix = format!("/v{}.{}", version.0, version.1);
