@@ -60,6 +60,15 @@ impl Visitor for ContentCollector {
     fn wants(&mut self, _layer: &str, entry: &EntryMeta) -> bool {
         keeps(entry) || scans_for_secrets(entry)
     }
+    fn wants_stream(&mut self, _layer: &str, entry: &EntryMeta) -> bool {
+        crate::packages::streams(entry)
+    }
+    fn stream(&mut self, layer: &str, entry: &EntryMeta, reader: &mut dyn std::io::Read) -> std::io::Result<()> {
+        if let Some(kept) = crate::packages::streamed_content(entry, reader)? {
+            self.files.insert((layer.to_string(), entry.path.clone()), kept);
+        }
+        Ok(())
+    }
     fn file(&mut self, layer: &str, entry: &EntryMeta, content: &[u8], truncated: bool) {
         if scans_for_secrets(entry) {
             let scan = rampart_secrets::scan_bytes(content, rampart_secrets::Limits { max_bytes: MAX_SECRET_SCAN as usize, max_matches: 20 });
@@ -74,8 +83,9 @@ impl Visitor for ContentCollector {
         }
         if WANTED.contains(&entry.path.as_str()) && entry.size <= 64 << 10 {
             self.files.insert((layer.to_string(), entry.path.clone()), content.to_vec());
-        } else if crate::packages::keeps(entry) {
-            // Package records whole; of executables only their Go build information.
+        } else if crate::packages::keeps(entry) || crate::packages::streams(entry) {
+            // Package records whole; of executables (read here when small enough to be scanned
+            // for secrets too) only their Go build information.
             if let Some(kept) = crate::packages::kept_content(entry, content, truncated) {
                 self.files.insert((layer.to_string(), entry.path.clone()), kept);
             }

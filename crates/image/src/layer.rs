@@ -208,6 +208,8 @@ fn walk_tar<R: Read>(
                 // One big file should not keep its buffer for the rest of the image.
                 content = Vec::new();
             }
+        } else if kind == EntryKind::File && visitor.wants_stream(key, &meta) {
+            visitor.stream(key, &meta, &mut entry)?;
         }
         record.changes.push(Change::Add(meta));
     }

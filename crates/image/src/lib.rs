@@ -77,6 +77,17 @@ pub trait Visitor {
     }
     /// The content of a wanted file; `truncated` when the file is longer than the cap.
     fn file(&mut self, _layer: &str, _entry: &EntryMeta, _content: &[u8], _truncated: bool) {}
+    /// Whether to read this regular file as a stream instead, whatever its size, in bounded
+    /// memory (a Go binary's build information may lie 100 MB in). Asked only when
+    /// [`Visitor::wants`] said no.
+    fn wants_stream(&mut self, _layer: &str, _entry: &EntryMeta) -> bool {
+        false
+    }
+    /// The content of a file [`Visitor::wants_stream`] asked for. An error is a read error of
+    /// the layer (the image is corrupt), so a visitor should only pass on the reader's errors.
+    fn stream(&mut self, _layer: &str, _entry: &EntryMeta, _reader: &mut dyn std::io::Read) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A visitor that wants nothing: for reading just the file system and the config.

@@ -13,6 +13,7 @@ use crate::layer::{EntryKind, EntryMeta};
 use crate::Image;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::io::Read;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Package {
@@ -77,10 +78,37 @@ fn may_be_go_binary(kind: EntryKind, mode: u32, size: u64) -> bool {
     kind == EntryKind::File && mode & 0o111 != 0 && size >= MIN_GO_BINARY
 }
 
-/// Whether the walker should read a file's content for the package list: package records, and
-/// executables that may be Go binaries.
+/// Whether the walker should read a file's content for the package list: package records
+/// (but rpm's databases, which are streamed: they outgrow the walker's file read limit).
 pub(crate) fn keeps(entry: &EntryMeta) -> bool {
-    is_package_record(&entry.path) || may_be_go_binary(entry.kind, entry.mode, entry.size)
+    is_package_record(&entry.path) && !is_rpm_database(&entry.path)
+}
+
+/// Whether the walker should stream a file by for the package list: rpm's databases (read
+/// whole, up to [`MAX_RPM_DATABASE`]) and executables that may be Go binaries (scanned in
+/// bounded memory, whatever their size).
+pub(crate) fn streams(entry: &EntryMeta) -> bool {
+    entry.kind == EntryKind::File && is_rpm_database(&entry.path)
+        || may_be_go_binary(entry.kind, entry.mode, entry.size) && !is_package_record(&entry.path)
+}
+
+/// Largest rpm database read: one with a few thousand packages is a few hundred megabytes.
+const MAX_RPM_DATABASE: u64 = 256 << 20;
+
+fn is_rpm_database(path: &str) -> bool {
+    rpm::SQLITE_DB_PATHS.contains(&path) || rpm::BERKELEY_DB_PATHS.contains(&path)
+}
+
+/// What to keep of a streamed file: an rpm database whole (cut at [`MAX_RPM_DATABASE`], which
+/// the package list then reports), of an executable its Go build information as a small
+/// record, if any.
+pub(crate) fn streamed_content(entry: &EntryMeta, reader: &mut dyn std::io::Read) -> std::io::Result<Option<Vec<u8>>> {
+    if is_rpm_database(&entry.path) {
+        let mut content = Vec::new();
+        reader.take(MAX_RPM_DATABASE).read_to_end(&mut content)?;
+        return Ok(Some(content));
+    }
+    Ok(gobuildinfo::read_stream(reader)?.map(|found| gobuildinfo::to_record(&found)))
 }
 
 /// What to keep of a file [`keeps`] asked for: a package record whole; of an executable only its
@@ -600,6 +628,23 @@ mod tests {
         assert_eq!(purl(&rpm, Some("fedora-40")), "pkg:rpm/fedora/bash@5.2.26-3.fc40?arch=x86_64&epoch=1&distro=fedora-40");
         rpm.version = "5.2.26-3.fc40".into();
         assert_eq!(purl(&rpm, None), "pkg:rpm/bash@5.2.26-3.fc40?arch=x86_64");
+    }
+
+    /// rpm databases are streamed, so the walker's file read limit does not cut them.
+    #[test]
+    fn rpm_database_larger_than_the_file_read_limit() {
+        let root = tempfile::tempdir().unwrap();
+        let db_dir = root.path().join("var/lib/rpm");
+        std::fs::create_dir_all(&db_dir).unwrap();
+        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rpm/rpmdb.sqlite");
+        std::fs::copy(&fixture, db_dir.join("rpmdb.sqlite")).unwrap();
+        let limits = crate::Limits { max_file_read: 64 << 10, ..crate::Limits::default() };
+        assert!(std::fs::metadata(&fixture).unwrap().len() > limits.max_file_read);
+        let mut collector = ContentCollector::default();
+        let image = crate::open(root.path(), &limits, &mut collector).unwrap();
+        let found = inventory(&image, &collector);
+        assert!(found.notices.is_empty(), "{:?}", found.notices);
+        assert_eq!(found.packages.iter().filter(|p| p.ecosystem == "rpm").count(), 3);
     }
 
     #[test]

@@ -276,6 +276,11 @@ fn read_rootfs_dir(root: &Path, label: &str, limits: &Limits, visitor: &mut dyn 
                     let _ = file.take(limits.max_file_read).read_to_end(&mut content);
                     visitor.file(KEY, &entry, &content, entry.size > content.len() as u64);
                 }
+            } else if kind == EntryKind::File && visitor.wants_stream(KEY, &entry) {
+                if let Ok(file) = std::fs::File::open(&path) {
+                    // As above: a file that cannot be read is skipped, not an error of the image.
+                    let _ = visitor.stream(KEY, &entry, &mut std::io::BufReader::new(file));
+                }
             }
             if kind == EntryKind::Dir {
                 pending.push(rel);

@@ -79,6 +79,68 @@ pub(crate) fn read(content: &[u8], truncated: bool) -> Option<Found> {
     (truncated && memmem::find(head, GO_NOTE).is_some()).then_some(Found::BeyondReadLimit)
 }
 
+/// The build information of an executable read as a stream, for binaries larger than what a
+/// walker holds in memory: the file is scanned in chunks, keeping only a small overlap, so
+/// memory stays bounded whatever the size. The inline format (Go >= 1.18) is read wherever it
+/// is; the older pointer format needs random access and is read only from the first chunk.
+pub(crate) fn read_stream<R: std::io::Read>(mut reader: R) -> std::io::Result<Option<Found>> {
+    const CHUNK: usize = 1 << 20;
+    let mut window: Vec<u8> = Vec::with_capacity(CHUNK + HEADER_LEN);
+    let mut chunk = vec![0u8; CHUNK];
+    let mut first = true;
+    loop {
+        let got = read_full(&mut reader, &mut chunk)?;
+        window.extend_from_slice(&chunk[..got]);
+        if first {
+            if !is_elf(&window) {
+                return Ok(None);
+            }
+            if let Some(found @ Found::BuildInfo(_)) = read(&window, false) {
+                return Ok(Some(found));
+            }
+            first = false;
+        }
+        let mut search_from = 0;
+        while let Some(at) = memmem::find(&window[search_from..], MAGIC).map(|i| i + search_from) {
+            // Read on until the header and both length-prefixed strings are in the window.
+            while window.len() < at + HEADER_LEN + 2 * MAX_STRING + 20 {
+                let more = read_full(&mut reader, &mut chunk)?;
+                if more == 0 {
+                    break;
+                }
+                window.extend_from_slice(&chunk[..more]);
+                if decode(&window, at, None).is_some() {
+                    break;
+                }
+            }
+            if let Some(info) = decode(&window, at, None) {
+                return Ok(Some(Found::BuildInfo(info)));
+            }
+            search_from = at + 1;
+        }
+        if got == 0 {
+            return Ok(None);
+        }
+        // Keep the tail: a magic cut by the chunk boundary is found in the next round.
+        let keep = window.len().min(MAGIC.len() - 1);
+        window.drain(..window.len() - keep);
+    }
+}
+
+/// Fills `buffer` unless the stream ends first; how many bytes were read.
+fn read_full<R: std::io::Read>(reader: &mut R, buffer: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match reader.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
 /// Decodes the build information whose header is at `at`.
 fn decode(content: &[u8], at: usize, elf: Option<&Elf>) -> Option<BuildInfo> {
     let header = content.get(at..at.checked_add(HEADER_LEN)?)?;
@@ -496,6 +558,34 @@ mod tests {
         // Kept through the record the walk stores.
         let found = Found::BuildInfo(info);
         assert_eq!(from_record(&to_record(&found)), Some(found));
+    }
+
+    #[test]
+    fn streamed_binaries_of_any_size() {
+        // Build information 40 MiB into the file, past any read limit, across a chunk boundary.
+        let at = (40 << 20) - 7;
+        let file = elf64(&inline_header("go1.22.5", &framed(MODINFO)), at);
+        let Some(Found::BuildInfo(info)) = read_stream(file.as_slice()).unwrap() else { panic!("no build info") };
+        assert_eq!(info.go_version, "go1.22.5");
+        assert_eq!(info.deps.len(), 2);
+        // The same through a reader that hands out a few bytes at a time.
+        struct Trickle<'a>(&'a [u8]);
+        impl std::io::Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = buf.len().min(self.0.len()).min(4093);
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        assert!(matches!(read_stream(Trickle(&file)).unwrap(), Some(Found::BuildInfo(_))));
+        // Not ELF: nothing read past the first chunk; ELF without build info: nothing.
+        assert_eq!(read_stream(&b"#!/bin/sh\n"[..]).unwrap(), None);
+        assert_eq!(read_stream(elf64(b"plain", 3 << 20).as_slice()).unwrap(), None);
+        // The pointer format in the first chunk still works (it needs random access).
+        let mut cut = elf64(&inline_header("go1.21.0", &framed(MODINFO)), 0x100);
+        cut.truncate(0x100 + HEADER_LEN + 3);
+        assert_eq!(read_stream(cut.as_slice()).unwrap(), None, "cut inside the strings");
     }
 
     #[test]
