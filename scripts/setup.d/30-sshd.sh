@@ -16,7 +16,9 @@ setup_private_sshd() {
     echo "setup.d/30-sshd: needs root and the private test daemon; the ssh audit test is not prepared" >&2
     return 0
   fi
-  apt_install openssh-server openssh-client || return 1
+  # Also for the other engine tests: openssl (audit_faults.rs makes certificates and a TLS
+  # server with it) and systemd (audit_swarm.rs starts a daemon with systemd-socket-activate).
+  apt_install openssh-server openssh-client openssl systemd || return 1
   local dir port sshd
   dir=$(mktemp -d /tmp/rampart-sshd.XXXXXX)
   chmod 700 "$dir"

@@ -1,8 +1,13 @@
-//! `rampart audit` of a swarm manager: a second private dockerd, started here (root needed),
-//! is made a one-node swarm (`docker swarm init` works offline), given a secret and a service
+//! `rampart audit` of daemons the shared test daemon cannot be: second private dockerds started
+//! here (root needed).
+//!
+//! A swarm manager: one is made a one-node swarm (`docker swarm init` works offline), given a secret and a service
 //! that publishes a port through the routing mesh and keeps a password in its environment; the
 //! audit must collect the swarm and flag them. The shared test daemon is never made a swarm
 //! manager: the other live tests depend on it as it is.
+//!
+//! Socket activation: one is started by systemd-socket-activate with `-H fd://`, so its TCP
+//! listener is on no command line and in no daemon.json; the audit must find it in /proc.
 //!
 //! Runs when the live tests run (RAMPART_TEST_DOCKER_HOST set, as scripts/test.sh does as root);
 //! RAMPART_SKIP_LIVE=1 skips it on purpose.
@@ -50,6 +55,11 @@ struct PrivateDaemon {
 
 impl PrivateDaemon {
     fn start() -> PrivateDaemon {
+        PrivateDaemon::start_with(&[], &[])
+    }
+
+    /// `launcher` runs before dockerd (it must exec it); `extra` are more dockerd arguments.
+    fn start_with(launcher: &[&str], extra: &[&str]) -> PrivateDaemon {
         let dir = PathBuf::from(
             String::from_utf8(std::process::Command::new("mktemp").args(["-d", "/tmp/rampart-swarm.XXXXXX"]).output().unwrap().stdout)
                 .unwrap()
@@ -57,7 +67,16 @@ impl PrivateDaemon {
         );
         let host = format!("unix://{}/docker.sock", dir.display());
         let log = std::fs::File::create(dir.join("dockerd.log")).unwrap();
-        let process = std::process::Command::new("dockerd")
+        let mut command = match launcher.split_first() {
+            Some((program, args)) => {
+                let mut command = std::process::Command::new(program);
+                command.args(args).arg("dockerd");
+                command
+            }
+            None => std::process::Command::new("dockerd"),
+        };
+        let process = command
+            .args(extra)
             .args(["--host", &host, "--bridge", "none", "--iptables=false", "--ip6tables=false"])
             .arg("--data-root")
             .arg(dir.join("data"))
@@ -72,6 +91,10 @@ impl PrivateDaemon {
         let daemon = PrivateDaemon { dir, host, process };
         let started = Instant::now();
         loop {
+            // A socket-activated daemon starts on its first connection.
+            if let Some(address) = launcher.iter().skip_while(|a| **a != "-l").nth(1) {
+                let _ = std::net::TcpStream::connect(address);
+            }
             let ready = std::process::Command::new("docker").args(["-H", &daemon.host, "version"]).output();
             if ready.is_ok_and(|o| o.status.success()) {
                 break;
@@ -199,4 +222,39 @@ fn a_swarm_manager_is_audited_with_its_services_secrets_and_settings() {
     assert!(flagged("DMN015").is_empty(), "one node: overlay traffic never leaves the host");
     // The secret's value never appears in the report.
     assert!(!String::from_utf8_lossy(&output.stdout).contains("s3cr3t-Pa55word"));
+}
+
+#[test]
+fn a_tcp_listener_that_socket_activation_hides_is_found_in_proc() {
+    if !live() {
+        return;
+    }
+    let activate = ["/usr/bin/systemd-socket-activate", "/bin/systemd-socket-activate"]
+        .iter()
+        .find(|p| Path::new(p).exists())
+        .expect("systemd-socket-activate (Debian: systemd) is needed for this test");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let address = format!("127.0.0.1:{port}");
+    let daemon = PrivateDaemon::start_with(&[activate, "-l", &address], &["-H", "fd://"]);
+
+    let out = tempfile::tempdir().unwrap();
+    let snapshot_path = out.path().join("snapshot.json");
+    let output = Command::cargo_bin("rampart")
+        .unwrap()
+        .current_dir(out.path())
+        .args(["audit", "--host", &daemon.host, "--format", "json", "--save-snapshot", &snapshot_path.display().to_string()])
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "findings expected: {stderr}");
+    let snapshot: Value = serde_json::from_str(&std::fs::read_to_string(&snapshot_path).unwrap()).unwrap();
+    assert_eq!(snapshot["host"]["dockerd_tcp_listeners"], serde_json::json!([address]), "{}", snapshot["host"]);
+    let command_line = snapshot["host"]["dockerd_command_line"].to_string();
+    assert!(!command_line.contains(&port.to_string()), "the port is on no command line: {command_line}");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let dmn001: Vec<&Value> = report["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "DMN001").collect();
+    assert_eq!(dmn001.len(), 1, "{report}");
+    assert!(dmn001[0]["message"].as_str().unwrap().contains(&format!("tcp://{address}")), "{}", dmn001[0]);
+    assert!(dmn001[0]["evidence"].as_str().unwrap().contains("/proc"), "{}", dmn001[0]);
 }

@@ -33,5 +33,5 @@ fn check(cx: &SnapshotContext<'_>, out: &mut Sink<'_>) {
     }
     let listed = tcp.iter().map(|h| h.as_str()).collect::<Vec<_>>().join(", ");
     out.report_object("daemon", format!("the daemon listens on {listed} without TLS client verification"))
-        .set_evidence(format!("hosts: {listed}; tlsverify: {}", config.tls_verify.evidence));
+        .set_evidence(format!("hosts: {listed} ({}); tlsverify: {}", config.hosts.evidence, config.tls_verify.evidence));
 }
