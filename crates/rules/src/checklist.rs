@@ -76,17 +76,28 @@ fn judge(item: u8, snapshot: &Snapshot, related: &[&Finding]) -> (ChecklistStatu
                 (ChecklistStatus::Unknown, evidence)
             }
         }
-        10 => match &snapshot.host.runtime_monitors {
-            Some(found) if !found.is_empty() && related.is_empty() => {
-                (ChecklistStatus::Pass, vec![format!("running: {}", found.join(", "))])
-            }
-            Some(found) if !found.is_empty() => (
-                ChecklistStatus::Partial,
-                vec![format!("running: {}", found.join(", ")), format!("{} logging finding(s)", related.len())],
-            ),
-            Some(_) => (ChecklistStatus::Fail, vec!["no Falco, Tetragon, Tracee or Sysdig agent process is running".into()]),
-            None => (ChecklistStatus::Unknown, vec!["processes could not be listed (remote engine?)".into()]),
-        },
+        10 => {
+            let (status, mut evidence) = match &snapshot.host.runtime_monitors {
+                Some(found) if !found.is_empty() && related.is_empty() => {
+                    (ChecklistStatus::Pass, vec![format!("running: {}", found.join(", "))])
+                }
+                Some(found) if !found.is_empty() => (
+                    ChecklistStatus::Partial,
+                    vec![format!("running: {}", found.join(", ")), format!("{} logging or auditing finding(s)", related.len())],
+                ),
+                Some(_) => (ChecklistStatus::Fail, vec!["no Falco, Tetragon, Tracee or Sysdig agent process is running".into()]),
+                None => (ChecklistStatus::Unknown, vec!["processes could not be listed (remote engine?)".into()]),
+            };
+            // Auditing of Docker's files is part of the item's evidence, known or not.
+            evidence.push(match &snapshot.host.docker_file_audit {
+                Some(files) => {
+                    let watched = files.iter().filter(|f| f.watched).count();
+                    format!("audit rules watch {watched} of {} Docker files", files.len())
+                }
+                None => "whether audit rules watch Docker's files is unknown (auditd not installed or not readable)".into(),
+            });
+            (status, evidence)
+        }
         12 => {
             let mut evidence = Vec::new();
             if let Some(daemon) = &snapshot.daemon {
