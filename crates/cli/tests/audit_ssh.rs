@@ -1,5 +1,6 @@
-//! `rampart audit --host ssh://...` against a real sshd and a real Docker daemon: ssh runs
-//! `docker system dial-stdio` on the "remote" host, as the Docker CLI does.
+//! `rampart audit --host ssh://...` against a real sshd and a real Docker daemon: the engine
+//! socket the remote `docker` uses forwarded over one ssh connection, or, where that cannot be,
+//! `docker system dial-stdio` run there for each request, as the Docker CLI does.
 //!
 //! scripts/setup.d/30-sshd.sh starts a private sshd on a loopback port whose authorized key
 //! points the remote `docker` at the private test daemon, and exports RAMPART_TEST_SSH_HOST
@@ -76,7 +77,7 @@ fn audit_over_ssh(host: &str, options: &str, extra: &[&str]) -> (std::process::O
 }
 
 #[test]
-fn an_ssh_host_is_audited_through_docker_dial_stdio() {
+fn an_ssh_host_is_audited_over_a_forwarded_socket_or_dial_stdio() {
     let Some(setup) = setup() else { return };
     let name = "rampart-ssh-privileged";
     create_privileged_container(&setup.docker_host, name);
@@ -111,7 +112,24 @@ fn an_ssh_host_is_audited_through_docker_dial_stdio() {
         "{}",
         report["notices"]
     );
-    eprintln!("audit over ssh: {elapsed:?}");
+    eprintln!("audit over ssh (forwarded engine socket): {elapsed:?}");
+
+    // ssh takes the first value of an option: this refuses the master connection rampart asks
+    // for, so the socket cannot be forwarded and every request runs `docker system dial-stdio`.
+    let fallback_path = snapshot_dir.path().join("fallback.json");
+    let options = format!("{} -o ControlMaster=no", setup.ssh_options);
+    let (output, elapsed) =
+        audit_over_ssh(&setup.ssh_host, &options, &["--format", "json", "--save-snapshot", &fallback_path.display().to_string()]);
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    let fallback: Value = serde_json::from_str(&std::fs::read_to_string(&fallback_path).unwrap()).unwrap();
+    let names: Vec<&str> = fallback["containers"].as_array().unwrap().iter().filter_map(|c| c["name"].as_str()).collect();
+    assert_eq!(names, direct, "the same containers over dial-stdio");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        report["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "CTR001" && f["location"]["object"] == object.as_str()),
+        "flagged over dial-stdio too"
+    );
+    eprintln!("audit over ssh (dial-stdio per request): {elapsed:?}");
     docker(&setup.docker_host, &["rm", "-f", name]);
 }
 

@@ -1,21 +1,24 @@
-//! `ssh://` engines, reached the way the Docker CLI reaches them: the system `ssh` runs
-//! `docker system dial-stdio` on the remote host, and HTTP goes over its stdin and stdout. So
+//! `ssh://` engines, reached the way the Docker CLI reaches them, with the system `ssh`: so
 //! `~/.ssh/config`, agents, jump hosts and known hosts work as they do for `docker -H ssh://`,
-//! and the remote `docker` finds its daemon the way it would for a login there (its own
-//! DOCKER_HOST or context).
+//! and the remote `docker` CLI says which daemon to use (its DOCKER_HOST or context).
 //!
-//! bollard speaks HTTP over a unix socket, so a [`Tunnel`] listens on one in a private temporary
-//! directory (mode 0700) and gives every connection bollard opens its own `ssh` child, as the
-//! Docker CLI does. What `ssh` says on stderr when it fails (unknown host key, permission denied,
-//! `docker: command not found`) is kept for the error message.
+//! bollard opens a new connection for every request over a unix socket, so a [`Tunnel`] keeps
+//! one ssh master connection (ControlMaster, in a private 0700 temporary directory) and:
+//! - when the remote engine is a unix socket (`docker context inspect` there), has the master
+//!   forward it to a socket in that directory: each request is a channel on one connection;
+//! - otherwise (a TCP engine, forwarding refused, an old CLI) listens on its own socket there
+//!   and gives every connection its own `ssh ... docker system dial-stdio`, as the Docker CLI
+//!   does, speaking HTTP over its stdin and stdout.
 //!
-//! Extra `ssh` options (an identity, a known-hosts file) come from `~/.ssh/config` or from
-//! `RAMPART_SSH_OPTS` (split at white space), placed before the destination.
+//! What `ssh` says on stderr when it fails (unknown host key, permission denied,
+//! `docker: command not found`) goes into the error. Extra `ssh` options (an identity, a
+//! known-hosts file) come from `~/.ssh/config` or from `RAMPART_SSH_OPTS` (split at white
+//! space), placed before rampart's own, so they win.
 
 use std::io::{Read, Write};
 use std::os::unix::fs::DirBuilderExt;
 use std::os::unix::net::{UnixListener, UnixStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
@@ -73,6 +76,11 @@ pub(crate) fn parse_ssh_url(url: &str) -> Result<SshTarget, String> {
 /// The `ssh` arguments that run `docker system dial-stdio` on the target: never prompt (stdin
 /// carries HTTP), give up connecting after `timeout`, no terminal.
 pub(crate) fn ssh_arguments(target: &SshTarget, extra_options: &[String], timeout: Duration) -> Vec<String> {
+    ssh_command(target, extra_options, timeout, &["docker", "system", "dial-stdio"])
+}
+
+/// The `ssh` arguments that run `command` on the target, never prompting.
+fn ssh_command(target: &SshTarget, extra_options: &[String], timeout: Duration, command: &[&str]) -> Vec<String> {
     let mut args: Vec<String> = extra_options.to_vec();
     args.extend(["-o".into(), "BatchMode=yes".into()]);
     args.extend(["-o".into(), format!("ConnectTimeout={}", timeout.as_secs().max(1))]);
@@ -84,7 +92,7 @@ pub(crate) fn ssh_arguments(target: &SshTarget, extra_options: &[String], timeou
         args.extend(["-p".into(), port.to_string()]);
     }
     args.extend(["--".into(), target.host.clone()]);
-    args.extend(["docker", "system", "dial-stdio"].map(String::from));
+    args.extend(command.iter().map(|word| word.to_string()));
     args
 }
 
@@ -132,6 +140,9 @@ pub struct Tunnel {
     shared: Arc<Shared>,
     /// The ssh master connection's control socket and the host, to close it when done.
     master: Option<(PathBuf, String)>,
+    /// True when `socket` is ours (one ssh child per connection), false when it is the ssh
+    /// master's forward of the remote engine socket.
+    proxied: bool,
 }
 
 impl Tunnel {
@@ -147,9 +158,22 @@ impl Tunnel {
         options.extend(["-o".into(), "ControlMaster=auto".into()]);
         options.extend(["-o".into(), format!("ControlPath={}", control.display())]);
         options.extend(["-o".into(), "ControlPersist=60".into()]);
+        let master = Some((control.clone(), target.host.clone()));
+        match forward_engine_socket(&target, &options, timeout, &dir, &control) {
+            Ok(Some(socket)) => {
+                let shared = Arc::new(Shared { stopping: AtomicBool::new(false), diagnostics: Mutex::new(String::new()) });
+                return Ok(Tunnel { dir, socket, shared, master, proxied: false });
+            }
+            Ok(None) => {}
+            Err(why) => {
+                close_master(&control, &target.host);
+                let _ = std::fs::remove_dir_all(&dir);
+                return Err(why);
+            }
+        }
         let args = ssh_arguments(&target, &options, timeout);
         let mut tunnel = Tunnel::start_command(dir, "ssh".into(), args)?;
-        tunnel.master = Some((control, target.host));
+        tunnel.master = master;
         Ok(tunnel)
     }
 
@@ -180,7 +204,7 @@ impl Tunnel {
             let _ = std::fs::remove_dir_all(&dir);
             return Err(format!("cannot start the ssh tunnel: {e}"));
         }
-        Ok(Tunnel { dir, socket, shared, master: None })
+        Ok(Tunnel { dir, socket, shared, master: None, proxied: true })
     }
 
     /// `unix://...` for bollard.
@@ -198,20 +222,119 @@ impl Tunnel {
 impl Drop for Tunnel {
     fn drop(&mut self) {
         self.shared.stopping.store(true, Ordering::SeqCst);
-        // Wakes the accept loop so it sees `stopping`.
-        let _ = UnixStream::connect(&self.socket);
+        if self.proxied {
+            // Wakes the accept loop so it sees `stopping`.
+            let _ = UnixStream::connect(&self.socket);
+        }
         if let Some((control, host)) = &self.master {
-            if control.exists() {
-                let _ = Command::new("ssh")
-                    .args(["-o", &format!("ControlPath={}", control.display()), "-O", "exit", "--", host])
-                    .stdin(Stdio::null())
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .status();
-            }
+            close_master(control, host);
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// Ends the ssh master connection behind `control`, if one is running.
+fn close_master(control: &Path, host: &str) {
+    if control.exists() {
+        let _ = Command::new("ssh")
+            .args(["-o", &format!("ControlPath={}", control.display()), "-O", "exit", "--", host])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+/// Runs `ssh args`, waiting at most `timeout`: `(exit code, stdout, stderr)`.
+fn run_ssh(args: &[String], timeout: Duration) -> Result<(Option<i32>, String, String), String> {
+    let mut child = Command::new("ssh")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            let hint = if e.kind() == std::io::ErrorKind::NotFound { " (is the OpenSSH client installed and on PATH?)" } else { "" };
+            format!("cannot run ssh: {e}{hint}")
+        })?;
+    let read_all = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut text);
+            }
+            String::from_utf8_lossy(&text).into_owned()
+        })
+    };
+    let stdout = read_all(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let stderr = read_all(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let started = std::time::Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() < timeout => std::thread::sleep(Duration::from_millis(20)),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("ssh did not finish within {} s", timeout.as_secs()));
+            }
+            Err(e) => return Err(format!("ssh: {e}")),
+        }
+    };
+    Ok((status.code(), stdout.join().unwrap_or_default(), stderr.join().unwrap_or_default()))
+}
+
+/// The fast way, when the remote engine listens on a unix socket: ask the remote `docker` CLI
+/// which engine it uses (its DOCKER_HOST or context), and have the ssh master connection
+/// forward that socket to one in `dir`, so each request is a channel on one connection rather
+/// than a new `docker system dial-stdio` process. `Ok(None)`: not possible here (a TCP engine,
+/// an old CLI, forwarding refused by sshd), use dial-stdio. `Err`: ssh itself failed (login
+/// refused, unknown host key, no ssh): dial-stdio would fail the same way.
+fn forward_engine_socket(
+    target: &SshTarget,
+    options: &[String],
+    timeout: Duration,
+    dir: &Path,
+    control: &Path,
+) -> Result<Option<PathBuf>, String> {
+    const SSH_FAILED: i32 = 255;
+    let inspect = ssh_command(target, options, timeout, &["docker", "context", "inspect", "--format", "'{{.Endpoints.docker.Host}}'"]);
+    // Connecting, logging in and one CLI call.
+    let (code, stdout, stderr) = run_ssh(&inspect, timeout * 2)?;
+    if code == Some(SSH_FAILED) {
+        let said = stderr.trim();
+        return Err(format!("ssh exited with status 255: {}", if said.is_empty() { "nothing on stderr" } else { said }));
+    }
+    let Some(remote_socket) = stdout.trim().strip_prefix("unix://").filter(|_| code == Some(0)).map(str::to_string) else {
+        return Ok(None);
+    };
+    let local = dir.join("docker.sock");
+    let forward = format!("{}:{remote_socket}", local.display());
+    let control_option = format!("ControlPath={}", control.display());
+    let request = ["-o".to_string(), control_option, "-O".into(), "forward".into(), "-L".into(), forward, "--".into(), target.host.clone()];
+    match run_ssh(&request, timeout) {
+        Ok((Some(0), _, _)) => {}
+        _ => return Ok(None),
+    }
+    // sshd may refuse stream forwarding (AllowStreamLocalForwarding no) only when it is used.
+    if engine_answers(&local, timeout) {
+        Ok(Some(local))
+    } else {
+        let _ = std::fs::remove_file(&local);
+        Ok(None)
+    }
+}
+
+/// True when an HTTP server answers `/_ping` on the unix socket `path` within `timeout`.
+fn engine_answers(path: &Path, timeout: Duration) -> bool {
+    let Ok(mut stream) = UnixStream::connect(path) else { return false };
+    let _ = stream.set_read_timeout(Some(timeout));
+    let _ = stream.set_write_timeout(Some(timeout));
+    if stream.write_all(b"GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n").is_err() {
+        return false;
+    }
+    let mut reply = [0u8; 8];
+    stream.read_exact(&mut reply).is_ok() && reply.starts_with(b"HTTP/1.")
 }
 
 /// A fresh 0700 directory under the system's temporary directory.
