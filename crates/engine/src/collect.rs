@@ -503,3 +503,50 @@ pub(crate) fn strings(value: &Value, pointer: &str) -> Vec<String> {
         .map(|items| items.iter().filter_map(Value::as_str).map(str::to_string).collect())
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plugin_config_becomes_its_interfaces_and_host_privileges() {
+        // The shape of GET /plugins for vieux/sshfs, as the Engine API documents it.
+        let plugin = serde_json::json!({
+            "Name": "vieux/sshfs:latest", "Enabled": true,
+            "Config": {
+                "Interface": {"Types": [{"Prefix": "docker", "Capability": "volumedriver", "Version": "1.0"}], "Socket": "sshfs.sock"},
+                "Network": {"Type": "host"},
+                "Linux": {"Capabilities": ["CAP_SYS_ADMIN"], "AllowAllDevices": false, "Devices": [{"Path": "/dev/fuse"}]},
+                "Mounts": [{"Source": "/var/lib/docker/plugins/", "Destination": "/mnt/state"}],
+                "PidHost": false, "IpcHost": false
+            }
+        });
+        let facts = plugin_facts(&plugin);
+        assert_eq!(facts.name, "vieux/sshfs:latest");
+        assert!(facts.enabled);
+        assert_eq!(facts.types, ["docker.volumedriver/1.0"]);
+        assert_eq!(
+            facts.privileges,
+            ["host network", "capability CAP_SYS_ADMIN", "mount /var/lib/docker/plugins/", "device /dev/fuse"]
+        );
+        let quiet = plugin_facts(&serde_json::json!({"Name": "authz:1", "Enabled": false, "Config": {"Network": {"Type": "none"}}}));
+        assert!(quiet.privileges.is_empty() && !quiet.enabled);
+    }
+
+    #[test]
+    fn a_service_spec_becomes_its_env_secrets_and_ports() {
+        let service = serde_json::json!({
+            "ID": "abc", "Spec": {
+                "Name": "web",
+                "TaskTemplate": {"ContainerSpec": {"Image": "web:1", "Env": ["A=1"], "Secrets": [{"SecretName": "db_password"}]}},
+                "EndpointSpec": {"Ports": [{"Protocol": "tcp", "TargetPort": 80, "PublishedPort": 8080},
+                                           {"Protocol": "udp", "TargetPort": 53, "PublishedPort": 53, "PublishMode": "host"}]}
+            }
+        });
+        let facts = service_facts(&service);
+        assert_eq!((facts.name.as_str(), facts.image.as_str()), ("web", "web:1"));
+        assert_eq!(facts.secrets, ["db_password"]);
+        assert_eq!(facts.ports[0].mode, "ingress", "the API's default");
+        assert_eq!((facts.ports[1].mode.as_str(), facts.ports[1].published), ("host", Some(53)));
+    }
+}
