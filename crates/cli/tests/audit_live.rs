@@ -13,49 +13,13 @@ use std::io::{Read, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
+use rampart_testsupport::{busybox, docker, live_docker_host};
 
-/// The daemon to test against, or `None` when skipping was asked for explicitly.
 fn docker_host() -> Option<String> {
-    match std::env::var("RAMPART_TEST_DOCKER_HOST") {
-        Ok(host) if !host.is_empty() => Some(host),
-        _ if std::env::var("RAMPART_SKIP_LIVE").as_deref() == Ok("1") => {
-            eprintln!("RAMPART_SKIP_LIVE=1: the live audit tests were skipped");
-            None
-        }
-        _ => panic!(
-            "the live audit tests need a Docker daemon: run `bash scripts/test.sh` as root (it starts a private one \
-             and sets RAMPART_TEST_DOCKER_HOST=unix:///path/docker.sock), point RAMPART_TEST_DOCKER_HOST at a \
-             daemon you may fill with test containers, or set RAMPART_SKIP_LIVE=1 to skip them"
-        ),
-    }
+    live_docker_host("the live audit tests")
 }
 
-/// Runs the docker CLI against `host`; panics with its output when it fails.
-fn docker(host: &str, args: &[&str]) -> String {
-    let output = std::process::Command::new("docker")
-        .arg("-H")
-        .arg(host)
-        .args(args)
-        .env("DOCKER_BUILDKIT", "0")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run the docker CLI: {e}"));
-    assert!(
-        output.status.success(),
-        "docker {}: {}{}",
-        args.join(" "),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).trim().to_string()
-}
 
-fn busybox() -> PathBuf {
-    ["/bin/busybox", "/usr/bin/busybox"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-        .expect("a static busybox (Debian: busybox-static) is needed to build test images")
-}
 
 /// A build context: bin/busybox with a few applet links made here (no RUN step, so building
 /// does not start a container), and the Dockerfile.

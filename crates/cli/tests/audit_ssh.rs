@@ -11,6 +11,7 @@ use assert_cmd::Command;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
+use rampart_testsupport::{docker, live_docker_host, live_var};
 
 struct Setup {
     docker_host: String,
@@ -18,33 +19,17 @@ struct Setup {
     ssh_options: String,
 }
 
+/// The test daemon and the private sshd of scripts/setup.d/30-sshd.sh.
 fn setup() -> Option<Setup> {
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    match (var("RAMPART_TEST_DOCKER_HOST"), var("RAMPART_TEST_SSH_HOST"), var("RAMPART_TEST_SSH_OPTS")) {
-        (Some(docker_host), Some(ssh_host), Some(ssh_options)) => Some(Setup { docker_host, ssh_host, ssh_options }),
-        _ if var("RAMPART_SKIP_LIVE").as_deref() == Some("1") => {
-            eprintln!("RAMPART_SKIP_LIVE=1: the ssh audit tests were skipped");
-            None
-        }
-        _ => panic!(
-            "the ssh audit tests need RAMPART_TEST_DOCKER_HOST, RAMPART_TEST_SSH_HOST and RAMPART_TEST_SSH_OPTS: \
-             run `bash scripts/test.sh` as root (scripts/setup.d/30-sshd.sh starts a private sshd), or set \
-             RAMPART_SKIP_LIVE=1 to skip them"
-        ),
-    }
+    let what = "the ssh audit tests";
+    Some(Setup {
+        docker_host: live_docker_host(what)?,
+        ssh_host: live_var("RAMPART_TEST_SSH_HOST", what)?,
+        ssh_options: live_var("RAMPART_TEST_SSH_OPTS", what)?,
+    })
 }
 
-fn docker(host: &str, args: &[&str]) -> String {
-    let output = std::process::Command::new("docker")
-        .arg("-H")
-        .arg(host)
-        .args(args)
-        .env("DOCKER_BUILDKIT", "0")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run the docker CLI: {e}"));
-    assert!(output.status.success(), "docker {}: {}", args.join(" "), String::from_utf8_lossy(&output.stderr));
-    String::from_utf8_lossy(&output.stdout).trim().to_string()
-}
+
 
 /// A privileged container made for this test (created, never started), in an image built
 /// FROM scratch with a static busybox.

@@ -16,33 +16,9 @@ use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+use rampart_testsupport::{docker, live_docker_host};
 
-fn live() -> bool {
-    if std::env::var("RAMPART_TEST_DOCKER_HOST").is_ok_and(|h| !h.is_empty()) {
-        return true;
-    }
-    if std::env::var("RAMPART_SKIP_LIVE").as_deref() == Ok("1") {
-        eprintln!("RAMPART_SKIP_LIVE=1: the swarm audit test was skipped");
-        return false;
-    }
-    panic!(
-        "the swarm audit test needs root and dockerd: run `bash scripts/test.sh` as root (it sets \
-         RAMPART_TEST_DOCKER_HOST), or set RAMPART_SKIP_LIVE=1 to skip it"
-    )
-}
 
-/// Runs the docker CLI against `host`; panics with its output when it fails.
-fn docker(host: &str, args: &[&str]) -> String {
-    let output = std::process::Command::new("docker")
-        .arg("-H")
-        .arg(host)
-        .args(args)
-        .env("DOCKER_BUILDKIT", "0")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run the docker CLI: {e}"));
-    assert!(output.status.success(), "docker {}: {}", args.join(" "), String::from_utf8_lossy(&output.stderr));
-    String::from_utf8_lossy(&output.stdout).trim().to_string()
-}
 
 /// A dockerd of its own (socket, data root, exec root, pidfile in a temporary directory; no
 /// default bridge and no iptables rules, so it cannot disturb the shared test daemon), stopped
@@ -149,7 +125,7 @@ fn terminate(child: &mut std::process::Child) {
 
 #[test]
 fn a_swarm_manager_is_audited_with_its_services_secrets_and_settings() {
-    if !live() {
+    if live_docker_host("the swarm audit tests").is_none() {
         return;
     }
     let daemon = PrivateDaemon::start();
@@ -226,7 +202,7 @@ fn a_swarm_manager_is_audited_with_its_services_secrets_and_settings() {
 
 #[test]
 fn a_tcp_listener_that_socket_activation_hides_is_found_in_proc() {
-    if !live() {
+    if live_docker_host("the swarm audit tests").is_none() {
         return;
     }
     let activate = ["/usr/bin/systemd-socket-activate", "/bin/systemd-socket-activate"]

@@ -12,43 +12,17 @@ use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
+use rampart_testsupport::{live_docker_host, live_var, try_docker as docker};
 
 const SCRIPT: &str = "<script>alert(1)</script>";
 const IMG: &str = "\"><img src=x onerror=alert(1)>";
 
 /// The daemon and the browser, or `None` when skipping was asked for explicitly.
 fn live_setup() -> Option<(String, PathBuf)> {
-    let host = std::env::var("RAMPART_TEST_DOCKER_HOST").ok().filter(|h| !h.is_empty());
-    let chromium = std::env::var("RAMPART_TEST_CHROMIUM").ok().filter(|c| !c.is_empty()).map(PathBuf::from);
-    match (host, chromium) {
-        (Some(host), Some(chromium)) => Some((host, chromium)),
-        _ if std::env::var("RAMPART_SKIP_LIVE").as_deref() == Ok("1") => {
-            eprintln!("RAMPART_SKIP_LIVE=1: the HTML browser test was skipped");
-            None
-        }
-        (host, chromium) => panic!(
-            "the HTML browser test needs a Docker daemon (RAMPART_TEST_DOCKER_HOST: {host:?}) and Chromium \
-             (RAMPART_TEST_CHROMIUM: {chromium:?}): run `bash scripts/test.sh` as root, which starts the daemon and \
-             installs Debian's chromium, or set RAMPART_SKIP_LIVE=1 to skip it"
-        ),
-    }
+    let what = "the HTML browser test";
+    Some((live_docker_host(what)?, PathBuf::from(live_var("RAMPART_TEST_CHROMIUM", what)?)))
 }
 
-/// Runs the docker CLI against `host`: its output, or its error text.
-fn docker(host: &str, args: &[&str]) -> Result<String, String> {
-    let output = std::process::Command::new("docker")
-        .arg("-H")
-        .arg(host)
-        .args(args)
-        .env("DOCKER_BUILDKIT", "0")
-        .output()
-        .map_err(|e| format!("cannot run the docker CLI: {e}"))?;
-    if output.status.success() {
-        Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
-    } else {
-        Err(format!("docker {}: {}{}", args.join(" "), String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr)))
-    }
-}
 
 /// Removes what the test made, whatever happens to it.
 struct Cleanup {

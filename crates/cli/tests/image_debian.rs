@@ -7,19 +7,11 @@
 
 use assert_cmd::Command;
 use serde_json::Value;
+use rampart_testsupport::live_var;
 
+/// A variable of scripts/setup.d/20-debian-image.sh (or the test daemon's).
 fn env(name: &str) -> Option<String> {
-    match std::env::var(name) {
-        Ok(value) if !value.is_empty() => Some(value),
-        _ if std::env::var("RAMPART_SKIP_LIVE").as_deref() == Ok("1") => {
-            eprintln!("RAMPART_SKIP_LIVE=1: the Debian image test was skipped");
-            None
-        }
-        _ => panic!(
-            "{name} is not set: these tests need the images scripts/setup.d/20-debian-image.sh builds (run \
-             `bash scripts/test.sh` as root), or RAMPART_SKIP_LIVE=1 to skip them"
-        ),
-    }
+    live_var(name, "the Debian image tests")
 }
 
 fn rampart_json(args: &[&str]) -> (Option<i32>, Value) {

@@ -8,22 +8,12 @@
 
 use assert_cmd::Command;
 use serde_json::Value;
+use rampart_testsupport::{docker, live_docker_host};
 
 fn docker_host() -> Option<String> {
-    match std::env::var("RAMPART_TEST_DOCKER_HOST") {
-        Ok(host) if !host.is_empty() => Some(host),
-        _ if std::env::var("RAMPART_SKIP_LIVE").as_deref() == Ok("1") => {
-            eprintln!("RAMPART_SKIP_LIVE=1: the live image test was skipped");
-            None
-        }
-        _ => panic!("the live image test needs a Docker daemon: run `bash scripts/test.sh` as root, or set RAMPART_SKIP_LIVE=1"),
-    }
+    live_docker_host("the live image test")
 }
 
-fn docker(host: &str, args: &[&str]) {
-    let output = std::process::Command::new("docker").arg("-H").arg(host).args(args).env("DOCKER_BUILDKIT", "0").output().unwrap();
-    assert!(output.status.success(), "docker {args:?}: {}", String::from_utf8_lossy(&output.stderr));
-}
 
 #[test]
 fn an_engine_image_is_streamed_from_the_export_and_checked() {

@@ -9,41 +9,13 @@
 
 use assert_cmd::Command;
 use serde_json::{json, Value};
-use std::path::PathBuf;
+use rampart_testsupport::{busybox, docker, live_docker_host};
 
 fn docker_host() -> Option<String> {
-    match std::env::var("RAMPART_TEST_DOCKER_HOST") {
-        Ok(host) if !host.is_empty() => Some(host),
-        _ if std::env::var("RAMPART_SKIP_LIVE").as_deref() == Ok("1") => {
-            eprintln!("RAMPART_SKIP_LIVE=1: the live vulnerability audit test was skipped");
-            None
-        }
-        _ => panic!(
-            "the live vulnerability audit test needs a Docker daemon: run `bash scripts/test.sh` as root (it sets \
-             RAMPART_TEST_DOCKER_HOST), or set RAMPART_SKIP_LIVE=1 to skip it"
-        ),
-    }
+    live_docker_host("the live vulnerability audit test")
 }
 
-fn docker(host: &str, args: &[&str]) -> String {
-    let output = std::process::Command::new("docker")
-        .arg("-H")
-        .arg(host)
-        .args(args)
-        .env("DOCKER_BUILDKIT", "0")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run the docker CLI: {e}"));
-    assert!(output.status.success(), "docker {}: {}", args.join(" "), String::from_utf8_lossy(&output.stderr));
-    String::from_utf8_lossy(&output.stdout).trim().to_string()
-}
 
-fn busybox() -> PathBuf {
-    ["/bin/busybox", "/usr/bin/busybox"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-        .expect("a static busybox (Debian: busybox-static) is needed to build test images")
-}
 
 /// Removes the container when the test ends, passed or not.
 struct Cleanup {

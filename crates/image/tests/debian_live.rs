@@ -7,19 +7,11 @@
 use rampart_image::{image_content, open, packages, ContentCollector, Image, Limits};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
+use rampart_testsupport::live_var;
 
+/// A path scripts/setup.d/20-debian-image.sh made.
 fn env_path(name: &str) -> Option<PathBuf> {
-    match std::env::var(name) {
-        Ok(value) if !value.is_empty() => Some(PathBuf::from(value)),
-        _ if std::env::var("RAMPART_SKIP_LIVE").as_deref() == Ok("1") => {
-            eprintln!("RAMPART_SKIP_LIVE=1: the Debian image test was skipped");
-            None
-        }
-        _ => panic!(
-            "{name} is not set: the Debian image tests need the images scripts/setup.d/20-debian-image.sh builds \
-             (run `bash scripts/test.sh` as root), or RAMPART_SKIP_LIVE=1 to skip them"
-        ),
-    }
+    live_var(name, "the Debian image tests").map(PathBuf::from)
 }
 
 fn read(path: &std::path::Path) -> (Image, ContentCollector) {

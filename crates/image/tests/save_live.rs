@@ -7,37 +7,12 @@
 
 use rampart_image::{open, EntryKind, EntryMeta, HiddenHow, Limits, Visitor};
 use std::path::Path;
+use rampart_testsupport::{docker, live_docker_host};
 
 fn docker_host() -> Option<String> {
-    match std::env::var("RAMPART_TEST_DOCKER_HOST") {
-        Ok(host) if !host.is_empty() => Some(host),
-        _ if std::env::var("RAMPART_SKIP_LIVE").as_deref() == Ok("1") => {
-            eprintln!("RAMPART_SKIP_LIVE=1: the live image test was skipped");
-            None
-        }
-        _ => panic!(
-            "the live image test needs a Docker daemon: run `bash scripts/test.sh` as root (it starts a private one \
-             and sets RAMPART_TEST_DOCKER_HOST), or set RAMPART_SKIP_LIVE=1 to skip it"
-        ),
-    }
+    live_docker_host("the live image test")
 }
 
-fn docker(host: &str, args: &[&str]) -> String {
-    let output = std::process::Command::new("docker")
-        .arg("-H")
-        .arg(host)
-        .args(args)
-        .env("DOCKER_BUILDKIT", "0")
-        .output()
-        .expect("the docker CLI runs");
-    assert!(
-        output.status.success(),
-        "docker {args:?} failed:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
 
 const PLANTED: &str = "rampart-test-planted-value";
 
