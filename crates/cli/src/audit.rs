@@ -239,6 +239,7 @@ struct Running {
     bytes: std::sync::Arc<std::sync::atomic::AtomicU64>,
     seen: u64,
     last_change: Instant,
+    started: Instant,
 }
 
 /// Default for `--max-image-size`: the export of one image.
@@ -290,7 +291,7 @@ fn read_image_contents(
             let (endpoint, limits, sender, id, name) = (endpoint.clone(), limits.clone(), sender.clone(), snapshot.images[index].id.clone(), object.clone());
             let tracker = progress.start(object.strip_prefix("image:").unwrap_or(&object), None);
             let bytes = std::sync::Arc::clone(&read_budget.bytes_read);
-            running.insert(index, Running { object, give_up_at: started + budget.timeout + grace, bytes, seen: 0, last_change: started });
+            running.insert(index, Running { object, give_up_at: started + budget.timeout + grace, bytes, seen: 0, last_change: started, started });
             std::thread::spawn(move || {
                 let result = export_and_read(&endpoint, &id, &limits, &read_budget, tracker).map(|(image, collector)| analyse(&image, &collector, &name));
                 // The receiver is gone only when the audit stopped waiting for this image.
@@ -323,10 +324,17 @@ fn read_image_contents(
                         read.seen = bytes;
                         read.last_change = now;
                     }
-                    if now >= read.give_up_at {
-                        given_up.push((*index, format!("the engine's export did not finish within {} s (--image-timeout)", budget.timeout.as_secs_f64())));
-                    } else if now.duration_since(read.last_change) >= idle_limit {
-                        given_up.push((*index, format!("the engine sent nothing for {} s after {bytes} bytes of the export; given up", idle_limit.as_secs())));
+                    let past_deadline = now.duration_since(read.started) >= budget.timeout;
+                    let idle = now.duration_since(read.last_change) >= idle_limit;
+                    // An export that is both idle and past its deadline (a daemon slow to send
+                    // the first byte of a short --image-timeout) is reported as out of time.
+                    if now >= read.give_up_at || (idle && past_deadline) {
+                        given_up.push((*index, format!("the engine's export did not finish within the time limit of {} s (--image-timeout)", budget.timeout.as_secs_f64())));
+                    } else if idle {
+                        given_up.push((
+                            *index,
+                            format!("the engine sent nothing for {} s after {bytes} bytes of the export; given up", idle_limit.as_secs_f64()),
+                        ));
                     }
                 }
                 for (index, message) in given_up {
