@@ -26,7 +26,7 @@ pub use error::ImageError;
 pub use facts::{image_content, now_utc, today_utc, ContentCollector};
 pub use fs::{FileSystem, FsEntry, HiddenEntry, HiddenHow};
 pub use layer::{EntryKind, EntryMeta};
-pub use packages::{inventory, packages, Inventory, Package};
+pub use packages::{fuzz_package_readers, inventory, packages, Inventory, Package};
 pub use layout::{Healthcheck, HistoryEntry, ImageConfig, RunConfig};
 pub use path::normalize_entry_path;
 pub use source::{open, read_image_stream};

@@ -121,6 +121,37 @@ pub(crate) fn kept_content(entry: &EntryMeta, content: &[u8], truncated: bool) -
     gobuildinfo::read(content, truncated).map(|found| gobuildinfo::to_record(&found))
 }
 
+/// Runs one of the package-record readers on `bytes`, the first byte choosing which: the
+/// sqlite and Berkeley DB rpm databases, a bare rpm header, Go build information (from memory,
+/// streamed, and through the record kept for it), dpkg, apk, Python and npm records. For the
+/// `package_records` fuzz target (fuzz/); not part of the API. Returns how many packages the
+/// record readers listed.
+#[doc(hidden)]
+pub fn fuzz_package_readers(bytes: &[u8]) -> usize {
+    let Some((&selector, data)) = bytes.split_first() else { return 0 };
+    let mut out = Vec::new();
+    match selector % 7 {
+        0 => return rpm::read_sqlite_db(data).map_or(0, |(headers, _)| headers.len()),
+        1 => return rpm::read_berkeley_db(data).map_or(0, |(headers, _)| headers.len()),
+        2 => return usize::from(rpm::parse_header(data).is_ok()),
+        3 => {
+            for found in [gobuildinfo::read(data, false), gobuildinfo::read_stream(data).ok().flatten()].into_iter().flatten() {
+                if let Some(gobuildinfo::Found::BuildInfo(info)) = gobuildinfo::from_record(&gobuildinfo::to_record(&found)) {
+                    go_packages(&info, &mut out);
+                }
+            }
+        }
+        4 => parse_dpkg(&String::from_utf8_lossy(data), false, &mut out),
+        5 => parse_apk(&String::from_utf8_lossy(data), &mut out),
+        _ => {
+            let text = String::from_utf8_lossy(data);
+            parse_python(&text, &mut out);
+            parse_npm(&text, &mut out);
+        }
+    }
+    out.len()
+}
+
 /// Whether the walker should keep a file's content for the package list.
 pub(crate) fn is_package_record(path: &str) -> bool {
     if path == "var/lib/dpkg/status"
