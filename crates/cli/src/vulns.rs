@@ -323,7 +323,7 @@ mod tests {
             item: CHECKLIST_ITEM,
             title: "Images are regularly scanned for vulnerabilities".into(),
             status,
-            evidence: vec!["no vulnerability scanner evidence is collected yet".into()],
+            evidence: vec!["the images were not scanned for vulnerabilities here (no advisory database, image contents not read, or a replayed snapshot)".into()],
             findings: Vec::new(),
         }];
         report
@@ -364,6 +364,6 @@ mod tests {
         }
         let mut untouched = report_with_item_4(ChecklistStatus::Unknown);
         answer_scanning_item(&mut untouched, &[]);
-        assert_eq!(untouched.checklist[0].evidence, ["no vulnerability scanner evidence is collected yet"]);
+        assert_eq!(untouched.checklist[0].evidence, ["the images were not scanned for vulnerabilities here (no advisory database, image contents not read, or a replayed snapshot)"]);
     }
 }

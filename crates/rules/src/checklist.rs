@@ -124,10 +124,11 @@ fn judge(item: u8, snapshot: &Snapshot, related: &[&Finding]) -> (ChecklistStatu
                 (ChecklistStatus::Unknown, evidence)
             }
         }
-        // 3 (trusted base images) and 4 (vulnerability scanning) need image provenance and
-        // scanner evidence that is not collected yet; findings can still fail them.
+        // 3 (trusted base images) needs image provenance, which is not examined yet; 4
+        // (vulnerability scanning) is answered from the scans when there were any (the CLI's
+        // vulns.rs). Findings can still fail either.
         _ if !related.is_empty() => (ChecklistStatus::Fail, vec![format!("{} finding(s)", related.len())]),
-        4 => (ChecklistStatus::Unknown, vec!["no vulnerability scanner evidence is collected yet".into()]),
+        4 => (ChecklistStatus::Unknown, vec!["the images were not scanned for vulnerabilities here (no advisory database, image contents not read, or a replayed snapshot)".into()]),
         _ => (ChecklistStatus::Unknown, vec!["image provenance is not examined yet".into()]),
     }
 }
