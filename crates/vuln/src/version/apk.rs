@@ -186,9 +186,6 @@ mod tests {
             ("0.1_alpha_p2", "0.1_alpha", Greater),
             ("0.1_alpha1_pre2", "0.1_alpha1", Less),
         ];
-        for (a, b, expected) in cases {
-            assert_eq!(compare(a, b), expected, "{a} vs {b}");
-            assert_eq!(compare(b, a), expected.reverse(), "{b} vs {a}");
-        }
+        super::super::assert_pairs(compare, &cases);
     }
 }

@@ -121,9 +121,6 @@ mod tests {
             ("1.2-3-4", "1.2-3-5", Less),
             ("0:1.0", "1.0", Equal),
         ];
-        for (a, b, expected) in cases {
-            assert_eq!(compare(a, b), expected, "{a} vs {b}");
-            assert_eq!(compare(b, a), expected.reverse(), "{b} vs {a}");
-        }
+        super::super::assert_pairs(compare, &cases);
     }
 }

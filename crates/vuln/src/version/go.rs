@@ -35,9 +35,6 @@ mod tests {
             ("v1.10.0", "v1.9.9", Greater),
             ("garbage", "v0.0.1", Less),
         ];
-        for (a, b, expected) in cases {
-            assert_eq!(compare(a, b), expected, "{a} vs {b}");
-            assert_eq!(compare(b, a), expected.reverse(), "{b} vs {a}");
-        }
+        super::super::assert_pairs(compare, &cases);
     }
 }

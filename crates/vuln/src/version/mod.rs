@@ -51,3 +51,12 @@ impl Scheme {
         }
     }
 }
+
+/// Checks a scheme's `compare` on known pairs, both ways round: `(a, b, a's order to b)`.
+#[cfg(test)]
+fn assert_pairs(compare: fn(&str, &str) -> Ordering, cases: &[(&str, &str, Ordering)]) {
+    for &(a, b, expected) in cases {
+        assert_eq!(compare(a, b), expected, "{a} vs {b}");
+        assert_eq!(compare(b, a), expected.reverse(), "{b} vs {a}");
+    }
+}
