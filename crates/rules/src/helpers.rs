@@ -348,6 +348,15 @@ pub fn indexed_run_scripts(df: &Dockerfile) -> impl Iterator<Item = (usize, &Ins
     })
 }
 
+/// [`indexed_run_scripts`] of the stages whose files end up in the final image (see
+/// [`stages_in_final_image`]): where a cache left behind ships.
+pub fn shipped_run_scripts(df: &Dockerfile) -> impl Iterator<Item = (usize, &Run, &ShellScript)> {
+    let shipped = stages_in_final_image(df);
+    indexed_run_scripts(df)
+        .filter(move |(_, ins, _, _)| ins.stage.and_then(|s| shipped.get(s)).copied().unwrap_or(false))
+        .map(|(index, _, run, script)| (index, run, script))
+}
+
 /// True when environment variable `name` is set for instruction `index` by an `ENV`, or an `ARG`
 /// with a default, that it inherits (a RUN sees both as environment variables).
 pub fn env_set_before(df: &Dockerfile, index: usize, name: &str) -> bool {

@@ -41,11 +41,9 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &DockerfileContext<'_>, out: &mut Sink<'_>) {
     let df = cx.dockerfile;
-    let shipped = helpers::stages_in_final_image(df);
-    for (index, ins, run, script) in helpers::indexed_run_scripts(df) {
-        let ships = ins.stage.and_then(|s| shipped.get(s)).copied().unwrap_or(false);
+    for (index, run, script) in helpers::shipped_run_scripts(df) {
         let mounted = helpers::transient_mount(run, |t| t.ends_with("/.cache/pip") || t.ends_with("/.cache"));
-        if !ships || mounted || helpers::env_set_before(df, index, "PIP_NO_CACHE_DIR") {
+        if mounted || helpers::env_set_before(df, index, "PIP_NO_CACHE_DIR") {
             continue;
         }
         let keeps_cache = |c: &Command| {

@@ -39,10 +39,8 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &DockerfileContext<'_>, out: &mut Sink<'_>) {
     let df = cx.dockerfile;
-    let shipped = helpers::stages_in_final_image(df);
-    for (_, ins, run, script) in helpers::indexed_run_scripts(df) {
-        let ships = ins.stage.and_then(|s| shipped.get(s)).copied().unwrap_or(false);
-        if !ships || helpers::path_on_transient_mount(run, APK_CACHE) || helpers::path_on_transient_mount(run, "/etc/apk/cache") {
+    for (_, run, script) in helpers::shipped_run_scripts(df) {
+        if helpers::path_on_transient_mount(run, APK_CACHE) || helpers::path_on_transient_mount(run, "/etc/apk/cache") {
             continue;
         }
         let caches = |c: &Command| {

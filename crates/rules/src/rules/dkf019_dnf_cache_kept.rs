@@ -42,12 +42,10 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &DockerfileContext<'_>, out: &mut Sink<'_>) {
     let df = cx.dockerfile;
-    let shipped = helpers::stages_in_final_image(df);
-    for (_, ins, run, script) in helpers::indexed_run_scripts(df) {
-        let ships = ins.stage.and_then(|s| shipped.get(s)).copied().unwrap_or(false);
+    for (_, run, script) in helpers::shipped_run_scripts(df) {
         let mounted = helpers::RPM_CACHES.iter().any(|cache| helpers::path_on_transient_mount(run, cache))
             || helpers::transient_mount(run, |t| t.ends_with("/.cache/libdnf5"));
-        if !ships || mounted {
+        if mounted {
             continue;
         }
         let downloads = |c: &Command| {

@@ -46,13 +46,11 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &DockerfileContext<'_>, out: &mut Sink<'_>) {
     let df = cx.dockerfile;
-    let shipped = helpers::stages_in_final_image(df);
-    for (_, ins, run, script) in helpers::indexed_run_scripts(df) {
-        let ships = ins.stage.and_then(|s| shipped.get(s)).copied().unwrap_or(false);
+    for (_, run, script) in helpers::shipped_run_scripts(df) {
         let mounted = helpers::transient_mount(run, |t| {
             t.ends_with("/.cache/yarn") || t.ends_with("/.yarn/berry/cache") || t.ends_with("/.yarn/cache")
         });
-        if !ships || mounted {
+        if mounted {
             continue;
         }
         let installs = |c: &Command| {
