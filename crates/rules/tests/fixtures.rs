@@ -116,22 +116,9 @@ fn every_rule_passes_its_fixtures() {
             let settings = fixture_settings(&df, &settings);
             let cx = DockerfileContext { dockerfile: &df, path: &display_path, settings: &settings };
             let findings = check_dockerfile(&cx, [*rule]);
-            let got = flagged_lines(&df, &findings);
-            let want = expected_lines(&df, code);
-            if file_name.starts_with("positive") {
-                if want.is_empty() {
-                    failures.push(format!("{code}/{file_name}: positive fixture has no `# expect: {code}`"));
-                }
-                if got != want {
-                    failures.push(format!("{code}/{file_name}: flagged lines {got:?}, expected {want:?}"));
-                }
-                let rendered = rampart_report::render_plain(&findings, |path| {
-                    (path == display_path).then(|| df.source.clone())
-                });
-                insta::assert_snapshot!(format!("{code}_{}", file_name.replace('.', "_")), rendered);
-            } else if !got.is_empty() {
-                failures.push(format!("{code}/{file_name}: negative fixture flagged at lines {got:?}"));
-            }
+            let (got, want) = (flagged_lines(&df, &findings), expected_lines(&df, code));
+            let source = |path: &str| (path == display_path).then(|| df.source.clone());
+            judge(code, &file_name, Expected::Lines, sorted(got), sorted(want), &findings, source, &mut failures);
         }
     }
     assert!(failures.is_empty(), "{} fixture failures:\n{}", failures.len(), failures.join("\n"));
@@ -185,18 +172,8 @@ fn check_container_fixture(rule: &Rule, path: &Path, settings: &Settings, failur
             None => failures.push(format!("{code}/{file_name}: `# expect: {code}` on line {comment_line} has no command after it")),
         }
     }
-    if file_name.starts_with("positive") {
-        if want.is_empty() {
-            failures.push(format!("{code}/{file_name}: positive fixture has no `# expect: {code}`"));
-        }
-        if got != want {
-            failures.push(format!("{code}/{file_name}: flagged lines {got:?}, expected {want:?}"));
-        }
-        let rendered = rampart_report::render_plain(&findings, |p| (p == display_path).then(|| text.clone()));
-        insta::assert_snapshot!(format!("{code}_{}", file_name.replace('.', "_")), rendered);
-    } else if !got.is_empty() {
-        failures.push(format!("{code}/{file_name}: negative fixture flagged at lines {got:?}"));
-    }
+    let source = |p: &str| (p == display_path).then(|| text.clone());
+    judge(code, &file_name, Expected::Lines, sorted(got), sorted(want), &findings, source, failures);
 }
 
 /// A compose fixture: the file is loaded as a project; container rules check every service,
@@ -239,18 +216,8 @@ fn check_compose_fixture(rule: &Rule, path: &Path, settings: &Settings, failures
             None => failures.push(format!("{code}/{file_name}: `# expect: {code}` on line {} has nothing after it", index + 1)),
         }
     }
-    if file_name.starts_with("positive") {
-        if want.is_empty() {
-            failures.push(format!("{code}/{file_name}: positive fixture has no `# expect: {code}`"));
-        }
-        if got != want {
-            failures.push(format!("{code}/{file_name}: flagged lines {got:?}, expected {want:?}"));
-        }
-        let rendered = rampart_report::render_plain(&findings, |p| (p == display_path).then(|| text.clone()));
-        insta::assert_snapshot!(format!("{code}_{}", file_name.replace('.', "_")), rendered);
-    } else if !got.is_empty() {
-        failures.push(format!("{code}/{file_name}: negative fixture flagged at lines {got:?}"));
-    }
+    let source = |p: &str| (p == display_path).then(|| text.clone());
+    judge(code, &file_name, Expected::Lines, sorted(got), sorted(want), &findings, source, failures);
 }
 
 fn name(path: &Path) -> String {
@@ -274,7 +241,6 @@ fn fixture_settings(df: &Dockerfile, defaults: &Settings) -> Settings {
     settings
 }
 
-/// A snapshot fixture: the objects the rule flags must be exactly the file's `expect` list.
 /// An image rule's fixture: `ImageContent` JSON (only the parts the rule reads) with an extra
 /// `"expect"` list: the in-image paths of findings about a file (object `image:x:/path`),
 /// `"image"` for findings about the image as a whole.
@@ -305,20 +271,10 @@ fn check_image_fixture(rule: &Rule, path: &Path, settings: &Settings, failures: 
         })
         .collect();
     let want: Vec<String> = expect.iter().filter_map(|o| o.as_str().map(str::to_string)).collect();
-    if file_name.starts_with("positive") {
-        if want.is_empty() {
-            failures.push(format!("{code}/{file_name}: positive fixture has no \"expect\" list"));
-        }
-        if got != want {
-            failures.push(format!("{code}/{file_name}: flagged {got:?}, expected {want:?}"));
-        }
-        let rendered = rampart_report::render_plain(&findings, |_| None);
-        insta::assert_snapshot!(format!("{code}_{}", file_name.replace('.', "_")), rendered);
-    } else if !got.is_empty() {
-        failures.push(format!("{code}/{file_name}: negative fixture flagged {got:?}"));
-    }
+    judge(code, &file_name, Expected::Objects, got, want, &findings, |_| None, failures);
 }
 
+/// A snapshot fixture: the objects the rule flags must be exactly the file's `expect` list.
 fn check_snapshot_fixture(rule: &Rule, path: &Path, settings: &Settings, failures: &mut Vec<String>) {
     let code = rule.meta.code;
     let file_name = name(path);
@@ -336,16 +292,50 @@ fn check_snapshot_fixture(rule: &Rule, path: &Path, settings: &Settings, failure
     let findings = check_snapshot(&SnapshotContext { snapshot: &snapshot, settings }, [rule]);
     let got: BTreeSet<String> = findings.iter().filter_map(|f| f.location.object.clone()).collect();
     let want: BTreeSet<String> = expect.iter().filter_map(|o| o.as_str().map(str::to_string)).collect();
+    judge(code, &file_name, Expected::Objects, sorted(got), sorted(want), &findings, |_| None, failures);
+}
+
+/// How a kind of fixture says what must be flagged: `# expect: CODE` comments above lines, or
+/// an `"expect"` list of objects in a JSON fixture.
+#[derive(Clone, Copy)]
+enum Expected {
+    Lines,
+    Objects,
+}
+
+/// Judges one fixture: a positive one must expect something and be flagged exactly there, and
+/// its rendered findings must match their insta snapshot; a negative one must flag nothing.
+#[allow(clippy::too_many_arguments)]
+fn judge<T: PartialEq + std::fmt::Debug>(
+    code: &str,
+    file_name: &str,
+    expected: Expected,
+    got: Vec<T>,
+    want: Vec<T>,
+    findings: &[rampart_model::Finding],
+    source: impl Fn(&str) -> Option<String>,
+    failures: &mut Vec<String>,
+) {
+    let (marker, what) = match expected {
+        Expected::Lines => (format!("`# expect: {code}`"), "lines "),
+        Expected::Objects => ("\"expect\" list".to_string(), ""),
+    };
     if file_name.starts_with("positive") {
         if want.is_empty() {
-            failures.push(format!("{code}/{file_name}: positive fixture has no \"expect\" list"));
+            failures.push(format!("{code}/{file_name}: positive fixture has no {marker}"));
         }
         if got != want {
-            failures.push(format!("{code}/{file_name}: flagged {got:?}, expected {want:?}"));
+            failures.push(format!("{code}/{file_name}: flagged {what}{got:?}, expected {want:?}"));
         }
-        let rendered = rampart_report::render_plain(&findings, |_| None);
+        let rendered = rampart_report::render_plain(findings, source);
         insta::assert_snapshot!(format!("{code}_{}", file_name.replace('.', "_")), rendered);
     } else if !got.is_empty() {
-        failures.push(format!("{code}/{file_name}: negative fixture flagged {got:?}"));
+        let at = if what.is_empty() { "" } else { "at " };
+        failures.push(format!("{code}/{file_name}: negative fixture flagged {at}{what}{got:?}"));
     }
+}
+
+/// A set's members in order: sets of flagged lines or objects compare as sorted lists.
+fn sorted<T>(set: BTreeSet<T>) -> Vec<T> {
+    set.into_iter().collect()
 }
