@@ -51,16 +51,19 @@ impl Audit {
         format!("{}{short}", self.prefix)
     }
 
+    /// The findings about `object` (`daemon`, `container:NAME`, `image:TAG`).
+    fn findings_about<'a>(&'a self, object: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
+        self.report["findings"].as_array().unwrap().iter().filter(move |f| f["location"]["object"] == object)
+    }
+
+    /// Rule codes flagged for `object`.
+    fn codes_about(&self, object: &str) -> BTreeSet<String> {
+        self.findings_about(object).map(|f| f["rule"].as_str().unwrap().to_string()).collect()
+    }
+
     /// Rule codes flagged for the container named `short`.
     fn codes(&self, short: &str) -> BTreeSet<String> {
-        let object = format!("container:{}", self.name(short));
-        self.report["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| f["location"]["object"] == object.as_str())
-            .map(|f| f["rule"].as_str().unwrap().to_string())
-            .collect()
+        self.codes_about(&format!("container:{}", self.name(short)))
     }
 
     fn container(&self, short: &str) -> &Value {
@@ -309,11 +312,8 @@ fn created_running_and_exited_containers_are_all_audited() {
 fn the_hardened_container_has_no_finding_at_medium_or_above() {
     let Some(audit) = audit() else { return };
     let object = format!("container:{}", audit.name("hardened"));
-    let serious: Vec<&Value> = audit.report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["location"]["object"] == object.as_str())
+    let serious: Vec<&Value> = audit
+        .findings_about(&object)
         .filter(|f| ["medium", "high", "critical"].contains(&f["severity"].as_str().unwrap()))
         .collect();
     assert!(serious.is_empty(), "{serious:#?}");
@@ -435,13 +435,7 @@ fn running_as_root() -> bool {
 #[test]
 fn the_daemon_settings_are_judged_with_their_evidence() {
     let Some(audit) = audit() else { return };
-    let daemon_codes: BTreeSet<&str> = audit.report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["location"]["object"] == "daemon")
-        .map(|f| f["rule"].as_str().unwrap())
-        .collect();
+    let daemon_codes = audit.codes_about("daemon");
     // A daemon started with defaults on a unix socket: icc on, no userns, no authz plugin, no
     // live restore; but no TCP listener, no insecure registry beyond 127.0.0.0/8, no experimental.
     for code in ["DMN002", "DMN003", "DMN004", "DMN005"] {
@@ -528,14 +522,7 @@ fn images_are_judged_from_their_config_and_history() {
             .find(|i| i["tags"].as_array().unwrap().iter().any(|t| t == tag.as_str()))
             .unwrap_or_else(|| panic!("{tag} is not in the snapshot"));
         let first = facts["tags"].as_array().unwrap().iter().filter_map(|t| t.as_str()).find(|t| *t != "<none>:<none>").unwrap();
-        let object = format!("image:{first}");
-        audit.report["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| f["location"]["object"] == object.as_str())
-            .map(|f| f["rule"].as_str().unwrap().to_string())
-            .collect()
+        audit.codes_about(&format!("image:{first}"))
     };
     let sloppy = codes("sloppy:1");
     for code in ["IMG001", "IMG002", "IMG003", "IMG004", "IMG005"] {
