@@ -96,6 +96,17 @@ pub struct BaseOs {
     pub eol_status: EolStatus,
 }
 
+impl BaseOs {
+    /// How reports name it: `PRETTY_NAME`, else `ID VERSION_ID` (`alpine 3.19.1`).
+    pub fn display_name(&self) -> String {
+        if self.pretty_name.is_empty() {
+            format!("{} {}", self.id, self.version_id).trim().to_string()
+        } else {
+            self.pretty_name.clone()
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EolStatus {

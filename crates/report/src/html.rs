@@ -12,7 +12,7 @@
 use crate::map::architecture_map;
 use crate::svg::render_svg;
 use crate::xml::text;
-use crate::{finding_place, findings_by_object, group_attack_paths, place, risk_parts, RenderOptions};
+use crate::{finding_place, findings_by_object, group_attack_paths, image_rows, place, risk_parts, ImageRow, RenderOptions};
 use rampart_model::{Category, ChecklistStatus, Finding, Report, Severity, VulnerabilityScanStatus};
 use std::fmt::Write;
 
@@ -296,25 +296,19 @@ fn write_images(out: &mut String, report: &Report) {
         return;
     }
     out.push_str("<section id=\"images\">\n<h2>Images</h2>\n<table>\n<thead><tr><th>Image</th><th>ID</th><th>Base OS</th><th>Security support</th><th>Findings</th></tr></thead>\n<tbody>\n");
-    for image in &report.images {
-        let name = match image.tags.first() {
-            Some(tag) => tag.clone(),
-            None => image.object.trim_start_matches("image:").to_string(),
-        };
-        let id: String = image.id.trim_start_matches("sha256:").chars().take(12).collect();
-        let (base, support) = match &image.base_os {
+    for ImageRow { name, id, base_os, findings } in image_rows(report) {
+        let id: String = id.trim_start_matches("sha256:").chars().take(12).collect();
+        let (base, support) = match base_os {
             Some(os) => {
-                let name = if os.pretty_name.is_empty() { format!("{} {}", os.id, os.version_id) } else { os.pretty_name.clone() };
                 let support = match (&os.end_of_life, os.eol_status) {
                     (Some(date), rampart_model::EolStatus::EndOfLife) => format!("<span class=\"badge FAIL\">ended {}</span>", text(date)),
                     (Some(date), _) => format!("until {}", text(date)),
                     (None, _) => "<span class=\"muted\">unknown</span>".to_string(),
                 };
-                (text(&name), support)
+                (text(&os.display_name()), support)
             }
             None => ("<span class=\"muted\">unknown (no os-release, or content not read)</span>".to_string(), String::new()),
         };
-        let findings = report.findings.iter().filter(|f| f.location.object.as_deref() == Some(image.object.as_str())).count();
         let _ = writeln!(out, "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{base}</td><td>{support}</td><td>{findings}</td></tr>", text(&name), text(&id));
     }
     out.push_str("</tbody>\n</table>\n</section>\n");

@@ -85,6 +85,29 @@ impl RenderOptions<'_> {
     }
 }
 
+/// One row of the images table that HTML and Markdown show.
+pub(crate) struct ImageRow<'a> {
+    /// The first tag, else the object name without `image:`.
+    pub name: String,
+    pub id: &'a str,
+    pub base_os: Option<&'a rampart_model::BaseOs>,
+    /// How many findings are about the image itself.
+    pub findings: usize,
+}
+
+pub(crate) fn image_rows(report: &Report) -> Vec<ImageRow<'_>> {
+    report
+        .images
+        .iter()
+        .map(|image| ImageRow {
+            name: image.tags.first().cloned().unwrap_or_else(|| image.object.trim_start_matches("image:").to_string()),
+            id: &image.id,
+            base_os: image.base_os.as_ref(),
+            findings: report.findings.iter().filter(|f| f.location.object.as_deref() == Some(image.object.as_str())).count(),
+        })
+        .collect()
+}
+
 /// `path:line:column`, `path:line` or `path`: how every format names a place in a file.
 pub(crate) fn place(path: &str, line: Option<u32>, column: Option<u32>) -> String {
     match (line, column) {

@@ -181,7 +181,7 @@ pub fn architecture_map(snapshot: &Snapshot) -> ArchitectureMap {
             let mut image_details = Vec::new();
             if let Some(facts) = facts {
                 if let Some(os) = &facts.base_os {
-                    let name = if os.pretty_name.is_empty() { format!("{} {}", os.id, os.version_id).trim().to_string() } else { os.pretty_name.clone() };
+                    let name = os.display_name();
                     let support = match os.eol_status {
                         rampart_model::EolStatus::EndOfLife => " (end of life)",
                         _ => "",

@@ -9,7 +9,7 @@
 //! or links, nor break the document's structure. Code spans the rules write (`like this`) are
 //! kept as code spans, which GitHub renders literally.
 
-use crate::{finding_place, findings_by_object, group_attack_paths, place, risk_parts, RenderOptions};
+use crate::{finding_place, findings_by_object, group_attack_paths, image_rows, place, risk_parts, ImageRow, RenderOptions};
 use crate::map::{architecture_map, render_mermaid};
 use rampart_model::{Category, Finding, Report, Severity};
 use std::fmt::Write;
@@ -82,21 +82,18 @@ fn write_images(out: &mut String, report: &Report) {
         return;
     }
     out.push_str("## Images\n\n| Image | Base OS | Security support | Findings |\n|---|---|---|---:|\n");
-    for image in &report.images {
-        let name = image.tags.first().cloned().unwrap_or_else(|| image.object.trim_start_matches("image:").to_string());
-        let (base, support) = match &image.base_os {
+    for ImageRow { name, base_os, findings, .. } in image_rows(report) {
+        let (base, support) = match base_os {
             Some(os) => {
-                let name = if os.pretty_name.is_empty() { format!("{} {}", os.id, os.version_id) } else { os.pretty_name.clone() };
                 let support = match (&os.end_of_life, os.eol_status) {
                     (Some(date), rampart_model::EolStatus::EndOfLife) => format!("**ended {}**", escape_text(date)),
                     (Some(date), _) => format!("until {}", escape_text(date)),
                     (None, _) => "unknown".to_string(),
                 };
-                (escape_text(&name), support)
+                (escape_text(&os.display_name()), support)
             }
             None => ("unknown (no os-release, or content not read)".to_string(), String::new()),
         };
-        let findings = report.findings.iter().filter(|f| f.location.object.as_deref() == Some(image.object.as_str())).count();
         let _ = writeln!(out, "| {} | {base} | {support} | {findings} |", code(&name));
     }
     out.push('\n');

@@ -32,7 +32,6 @@ fn check(cx: &ImageContext<'_>, out: &mut Sink<'_>) {
     // Judged against the check date in the facts, never the clock; without one nothing is claimed.
     let base = base_os(os, &image.checked_on);
     let (EolStatus::EndOfLife, Some(eol)) = (base.eol_status, &base.end_of_life) else { return };
-    let name = if os.pretty_name.is_empty() { format!("{} {}", os.id, os.version_id) } else { os.pretty_name.clone() };
-    out.report_object(&image.object, format!("{name} reached its end of life on {eol}"))
+    out.report_object(&image.object, format!("{} reached its end of life on {eol}", base.display_name()))
         .set_evidence(format!("/etc/os-release: ID={} VERSION_ID={} (layer {}); checked on {}", os.id, os.version_id, os.layer, image.checked_on));
 }
