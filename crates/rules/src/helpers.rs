@@ -290,10 +290,6 @@ pub fn stages_in_final_image(df: &Dockerfile) -> Vec<bool> {
     shipped
 }
 
-/// True when `ins` belongs to a stage whose files end up in the final image.
-pub fn ships_in_final_image(df: &Dockerfile, ins: &Instruction) -> bool {
-    ins.stage.is_some_and(|stage| stages_in_final_image(df).get(stage).copied().unwrap_or(false))
-}
 
 /// Indices of the instructions in effect before instruction `index`, latest first: the earlier
 /// instructions of its stage, then all of the stage it is built `FROM`, and so on. Nothing of a

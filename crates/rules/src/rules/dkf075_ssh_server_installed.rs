@@ -41,10 +41,7 @@ fn check(cx: &DockerfileContext<'_>, out: &mut Sink<'_>) {
         (&helpers::DNF, &["install"]),
         (&helpers::ZYPPER, &["install", "in"]),
     ];
-    for (ins, _, script) in helpers::run_scripts(df) {
-        if !helpers::ships_in_final_image(df, ins) {
-            continue;
-        }
+    for (_, _, script) in helpers::shipped_run_scripts(df) {
         for (tool, subcommands) in tools {
             for call in helpers::package_calls(script, tool) {
                 if !call.is(subcommands) {

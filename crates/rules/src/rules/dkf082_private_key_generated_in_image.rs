@@ -35,10 +35,7 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &DockerfileContext<'_>, out: &mut Sink<'_>) {
     let df = cx.dockerfile;
-    for (ins, run, script) in helpers::run_scripts(df) {
-        if !helpers::ships_in_final_image(df, ins) {
-            continue;
-        }
+    for (_, run, script) in helpers::shipped_run_scripts(df) {
         for (index, command) in helpers::commands_run(script) {
             let Some((tool, key_file)) = generated_key(&command) else { continue };
             if let Some(file) = &key_file {
